@@ -1,0 +1,59 @@
+# Two commands matter: `make run` (set up, load demo data, build, open the dashboard)
+# and `make test` (set up, run every test). The rest are small helpers.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CX_DATA_DIR ?= data
+DEMO_RESPONSES ?= 200000
+DEMO_SEED ?= 2026
+export CX_DATA_DIR
+
+.PHONY: help setup run pipeline dashboard dev test lint bench generate clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## create .venv and install the project (does nothing when current)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+generate: setup ## write demo agency feeds into the landing zone
+	$(BIN)/cxwh generate --responses $(DEMO_RESPONSES) --seed $(DEMO_SEED)
+
+run: setup ## demo data (if the landing zone is empty), the whole pipeline, then the dashboard
+	@if [ -z "$$(find $(CX_DATA_DIR)/landing -type f 2>/dev/null | head -n 1)" ]; then \
+		echo "Landing zone $(CX_DATA_DIR)/landing is empty: generating a demo of $(DEMO_RESPONSES) responses."; \
+		$(BIN)/cxwh generate --responses $(DEMO_RESPONSES) --seed $(DEMO_SEED); \
+	fi
+	$(BIN)/cxwh pipeline
+	$(BIN)/cxwh dashboard
+
+pipeline: setup ## load new files, build and test the warehouse, publish
+	$(BIN)/cxwh pipeline
+
+dashboard: setup ## serve the dashboard on the published snapshot
+	$(BIN)/cxwh dashboard
+
+dev: setup ## open the Dagster UI (asset graph, schedules, sensors, checks)
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} bash -c 'mkdir -p "$$DAGSTER_HOME" && $(BIN)/dagster dev -m dagster_project.definitions'
+
+test: setup ## run every test (unit, dbt, Dagster, app, browser, benchmark smoke)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup ## ruff and sqlfluff
+	$(BIN)/ruff check dagster_project app tests benchmarks
+	$(BIN)/ruff format --check dagster_project app tests benchmarks
+	cd dbt && ../$(BIN)/sqlfluff lint models tests macros
+
+bench: setup ## benchmark at 100k, 1M, 10M responses (SCALES=... to choose)
+	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES),)
+
+clean: ## remove generated data and build output (keeps .venv)
+	rm -rf $(CX_DATA_DIR) dbt/target dbt/logs .dagster_home

@@ -1,0 +1,94 @@
+"""`cxwh`: the one command-line entry point.
+
+Each sub-command imports its module lazily so that `cxwh --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from dagster_project.generate import generate_feeds
+    from dagster_project.settings import get_settings
+
+    out = Path(args.out) if args.out else get_settings().landing_dir
+    generate_feeds(out_dir=out, responses=args.responses, seed=args.seed, progress=not args.quiet)
+    return 0
+
+
+def _pipeline(args: argparse.Namespace) -> int:
+    from dagster_project.pipeline import run_pipeline
+
+    return run_pipeline(skip_dbt=args.ingest_only)
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from dagster_project.settings import PROJECT_ROOT
+
+    app = PROJECT_ROOT / "app" / "streamlit_app.py"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port), "--server.address", args.address,
+        "--server.headless", "true" if args.headless else "false",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    print(f"Dashboard: http://{args.address}:{args.port}  (Ctrl+C to stop)")
+    os.execv(sys.executable, cmd)
+    return 0  # not reached
+
+
+def _export(args: argparse.Namespace) -> int:
+    from dagster_project.assets.export import write_export
+
+    write_export(fiscal_year=args.fiscal_year, fiscal_quarter=args.quarter)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cxwh",
+        description="Federal CX warehouse: load agency feedback, build the A-11 marts, "
+        "publish the quarterly dashboard and the OMB export. Data lives under "
+        "$CX_DATA_DIR (default ./data).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gen = sub.add_parser("generate", help="write realistic demo agency feeds")
+    gen.add_argument("--responses", type=int, default=200_000, help="total survey responses across sources (default 200000)")
+    gen.add_argument("--seed", type=int, default=2026, help="random seed; same seed, same files (default 2026)")
+    gen.add_argument("--out", help="landing directory to write (default $CX_DATA_DIR/landing)")
+    gen.add_argument("--quiet", action="store_true", help="no progress bar")
+    gen.set_defaults(func=_generate)
+
+    pipe = sub.add_parser("pipeline", help="materialise every asset once: ingest, dbt build, publish")
+    pipe.add_argument("--ingest-only", action="store_true", help="load the landing zone into raw.* and stop")
+    pipe.set_defaults(func=_pipeline)
+
+    dash = sub.add_parser("dashboard", help="serve the Streamlit dashboard on the published snapshot")
+    dash.add_argument("--port", type=int, default=int(os.environ.get("CX_DASHBOARD_PORT", 8501)))
+    dash.add_argument("--address", default=os.environ.get("CX_DASHBOARD_ADDRESS", "localhost"))
+    dash.add_argument("--headless", action="store_true", help="do not open a browser")
+    dash.set_defaults(func=_dashboard)
+
+    exp = sub.add_parser("export", help="write the OMB quarterly CX data collection files")
+    exp.add_argument("--fiscal-year", type=int, required=True, help="federal fiscal year, e.g. 2026")
+    exp.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4], help="fiscal quarter")
+    exp.set_defaults(func=_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
