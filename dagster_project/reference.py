@@ -1,0 +1,41 @@
+"""Reference data, read from the dbt seeds so that there is one copy of it."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+from dagster_project.settings import SEEDS_DIR
+
+
+@cache
+def read_seed(name: str, seeds_dir: Path = SEEDS_DIR) -> tuple[dict[str, str], ...]:
+    """Rows of `dbt/seeds/<name>.csv` as dicts of strings."""
+    path = seeds_dir / f"{name}.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+def service_ids() -> frozenset[str]:
+    return frozenset(r["service_id"] for r in read_seed("services"))
+
+
+def queue_map() -> dict[str, str]:
+    return {r["queue"]: r["service_id"] for r in read_seed("contact_center_queues")}
+
+
+def driver_keys() -> frozenset[str]:
+    return frozenset(r["driver"] for r in read_seed("a11_questions"))
+
+
+def channels() -> frozenset[str]:
+    return frozenset(r["channel"] for r in read_seed("channels"))
+
+
+def journey_stages() -> dict[str, list[str]]:
+    """journey_id -> stage keys in order."""
+    stages: dict[str, list[tuple[int, str]]] = {}
+    for r in read_seed("journey_stages"):
+        stages.setdefault(r["journey_id"], []).append((int(r["stage_order"]), r["stage_key"]))
+    return {j: [k for _, k in sorted(v)] for j, v in stages.items()}
