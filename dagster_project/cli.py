@@ -58,25 +58,42 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     gen = sub.add_parser("generate", help="write realistic demo agency feeds")
-    gen.add_argument("--responses", type=int, default=200_000, help="total survey responses across sources (default 200000)")
-    gen.add_argument("--seed", type=int, default=2026, help="random seed; same seed, same files (default 2026)")
+    gen.add_argument(
+        "--responses",
+        type=int,
+        default=200_000,
+        help="total survey responses across sources (default 200000)",
+    )
+    gen.add_argument(
+        "--seed", type=int, default=2026, help="random seed; same seed, same files (default 2026)"
+    )
     gen.add_argument("--out", help="landing directory to write (default $CX_DATA_DIR/landing)")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
     gen.set_defaults(func=_generate)
 
-    pipe = sub.add_parser("pipeline", help="materialise every asset once: ingest, dbt build, publish")
-    pipe.add_argument("--ingest-only", action="store_true", help="load the landing zone into raw.* and stop")
+    pipe = sub.add_parser(
+        "pipeline", help="materialise every asset once: ingest, dbt build, publish"
+    )
+    pipe.add_argument(
+        "--ingest-only", action="store_true", help="load the landing zone into raw.* and stop"
+    )
     pipe.set_defaults(func=_pipeline)
 
-    dash = sub.add_parser("dashboard", help="serve the Streamlit dashboard on the published snapshot")
+    dash = sub.add_parser(
+        "dashboard", help="serve the Streamlit dashboard on the published snapshot"
+    )
     dash.add_argument("--port", type=int, default=int(os.environ.get("CX_DASHBOARD_PORT", 8501)))
     dash.add_argument("--address", default=os.environ.get("CX_DASHBOARD_ADDRESS", "localhost"))
     dash.add_argument("--headless", action="store_true", help="do not open a browser")
     dash.set_defaults(func=_dashboard)
 
     exp = sub.add_parser("export", help="write the OMB quarterly CX data collection files")
-    exp.add_argument("--fiscal-year", type=int, required=True, help="federal fiscal year, e.g. 2026")
-    exp.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4], help="fiscal quarter")
+    exp.add_argument(
+        "--fiscal-year", type=int, required=True, help="federal fiscal year, e.g. 2026"
+    )
+    exp.add_argument(
+        "--quarter", type=int, required=True, choices=[1, 2, 3, 4], help="fiscal quarter"
+    )
     exp.set_defaults(func=_export)
     return parser
 

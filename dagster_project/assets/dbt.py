@@ -1,0 +1,67 @@
+"""The dbt project as Dagster assets: every seed and model an asset, every dbt test a check.
+
+Keys follow the warehouse: a model in schema `marts` is `marts/<model>`, a source table
+`raw.touchpoints` is `raw/touchpoints` (the ingest asset that writes it), a seed is
+`seeds/<seed>`. Groups follow the dbt folders (staging, intermediate, marts, seeds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from dagster_project.settings import DBT_PROJECT_DIR
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def prepare_manifest(force: bool = False) -> None:
+    """Parse the dbt project into target/manifest.json (the asset graph is read from it).
+
+    `dagster dev` re-parses on every load; `cxwh pipeline` forces it so that a changed
+    model is never run from a stale manifest; anything else parses only when missing.
+    """
+    if force or dbt_project.preparer.using_dagster_dev() or not dbt_project.manifest_path.exists():
+        dbt_project.preparer.prepare(dbt_project)
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        kind = dbt_resource_props["resource_type"]
+        name = dbt_resource_props["name"]
+        if kind == "source":
+            return AssetKey(["raw", name])
+        if kind == "seed":
+            return AssetKey(["seeds", name])
+        return AssetKey([dbt_resource_props["schema"], name])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        fqn = dbt_resource_props.get("fqn", [])
+        # fqn = [project, folder, ...subfolders, name]; the first folder is the layer.
+        return fqn[1] if len(fqn) > 2 else "marts"
+
+
+prepare_manifest()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+    ),
+)
+def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+    """`dbt build` (seeds, models and their tests) for the selected part of the graph."""
+    yield from dbt.cli(["build"], context=context).stream()

@@ -1,0 +1,64 @@
+"""The publish asset: after the marts are built and tested, switch the dashboard over."""
+
+from __future__ import annotations
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    DagsterEventType,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from dagster_project.assets.dbt import warehouse_dbt_assets
+from dagster_project.publish import CheckResult, publish_snapshot
+
+PUBLISH_KEY = AssetKey(["published", "dashboard_snapshot"])
+
+
+def _run_checks(context: AssetExecutionContext) -> list[CheckResult]:
+    """Every asset check evaluated so far in this run (ingest checks and dbt tests)."""
+    records = context.instance.all_logs(
+        context.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+    )
+    results = []
+    for record in records:
+        evaluation = record.dagster_event.event_specific_data
+        results.append(
+            CheckResult(
+                check_name=evaluation.check_name,
+                asset=evaluation.asset_key.to_user_string(),
+                passed=evaluation.passed,
+                severity=evaluation.severity.value,
+                description=evaluation.description or "",
+            )
+        )
+    return results
+
+
+@asset(
+    key=PUBLISH_KEY,
+    group_name="publish",
+    deps=[warehouse_dbt_assets],
+    description="A consistent read-only copy of the marts under $CX_DATA_DIR/published/, "
+    "switched atomically; the only thing the dashboard opens.",
+    kinds={"duckdb"},
+)
+def dashboard_snapshot(context: AssetExecutionContext) -> MaterializeResult:
+    checks = _run_checks(context)
+    snapshot = publish_snapshot(run_id=context.run_id, checks=checks)
+    failed = [c for c in checks if not c.passed]
+    context.log.info(
+        f"published {snapshot.path.name}: {len(snapshot.tables)} tables, "
+        f"{sum(snapshot.tables.values()):,} rows; {len(checks)} checks, {len(failed)} failed"
+    )
+    return MaterializeResult(
+        metadata={
+            "version": snapshot.version,
+            "path": MetadataValue.path(str(snapshot.path)),
+            "tables": MetadataValue.json(snapshot.tables),
+            "checks_run": len(checks),
+            "checks_failed": len(failed),
+        }
+    )

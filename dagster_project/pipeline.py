@@ -1,0 +1,121 @@
+"""`cxwh pipeline`: one in-process Dagster run of every asset, then a short summary.
+
+The run is recorded in the Dagster instance under $DAGSTER_HOME (default
+$CX_DATA_DIR/dagster_home), so `make dev` shows it with its asset checks afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from datetime import UTC, datetime
+
+import duckdb
+
+from dagster_project.settings import Settings, get_settings
+
+DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+
+def _instance(settings: Settings):
+    from dagster import DagsterInstance
+
+    home = os.environ.get("DAGSTER_HOME") or str(settings.data_dir / "dagster_home")
+    os.makedirs(home, exist_ok=True)
+    config = os.path.join(home, "dagster.yaml")
+    if not os.path.exists(config):
+        with open(config, "w") as fh:
+            fh.write(DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = home
+    return DagsterInstance.get()
+
+
+def _load_summary(settings: Settings, since: datetime) -> list[tuple]:
+    if not settings.warehouse_path.exists():
+        return []
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        return con.execute(
+            """
+            select _source, status, count(*), coalesce(sum(rows_read), 0),
+                   coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0),
+                   coalesce(sum(answers_quarantined), 0)
+            from raw.load_log where started_at >= ?
+            group by all order by 1, 2
+            """,
+            [since],
+        ).fetchall()
+
+
+def _print_summary(result, settings: Settings, since: datetime, elapsed: float) -> None:
+    from dagster import DagsterEventType
+
+    rows = _load_summary(settings, since)
+    print("\nLoaded this run (files by status; rows read = loaded + quarantined):")
+    if not rows:
+        print("  no new files in", settings.landing_dir)
+    for source, status, files, read, loaded, quarantined, answers in rows:
+        print(
+            f"  {source:<16} {status:<12} {files:>5} files  {read:>12,} read  "
+            f"{loaded:>12,} loaded  {quarantined:>8,} quarantined  {answers:>8,} answers quarantined"
+        )
+    events = result.all_events
+    checks = [e for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION]
+    failed = [e.event_specific_data for e in checks if not e.event_specific_data.passed]
+    built = sum(e.event_type == DagsterEventType.ASSET_MATERIALIZATION for e in events)
+    print(f"\nAssets materialised: {built}   checks: {len(checks)} run, {len(failed)} failed")
+    for evaluation in failed:
+        print(
+            f"  FAILED {evaluation.severity.value}: {evaluation.asset_key.to_user_string()}"
+            f" · {evaluation.check_name}"
+        )
+    from dagster_project.publish import current_snapshot
+
+    snap = current_snapshot(settings)
+    if snap is not None:
+        print(f"Published snapshot: {snap}")
+    print(f"Run {result.run_id} took {elapsed:,.1f} s. Inspect it with `make dev`.")
+
+
+def run_pipeline(skip_dbt: bool = False) -> int:
+    settings = get_settings()
+    os.environ["CX_DATA_DIR"] = str(settings.data_dir)
+    if not settings.landing_dir.exists():
+        print(
+            f"error: no landing zone at {settings.landing_dir}.\n"
+            "Put agency files under $CX_DATA_DIR/landing/<source>/ or generate a demo with "
+            "`cxwh generate --responses 200000 --seed 1`.",
+            file=sys.stderr,
+        )
+        return 2
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    instance = _instance(settings)
+
+    from dagster_project.assets.dbt import prepare_manifest
+
+    prepare_manifest(force=True)
+    from dagster_project.definitions import defs
+
+    job = defs.resolve_job_def("ingest_only" if skip_dbt else "daily_load")
+    log_level = os.environ.get("CX_LOG_LEVEL", "WARNING").upper()
+    print(
+        f"cxwh pipeline: {job.name} on {settings.data_dir} "
+        f"({'ingest' if skip_dbt else 'ingest → dbt build + tests → publish'}); "
+        f"Dagster logs at {log_level} (set CX_LOG_LEVEL=INFO for every step)."
+    )
+    since = datetime.now(UTC)
+    start = time.perf_counter()
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+    )
+    _print_summary(result, settings, since, time.perf_counter() - start)
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                error = event.event_specific_data.error
+                print(f"\nStep {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
+        print("The pipeline FAILED; nothing was published from this run.", file=sys.stderr)
+        return 1
+    return 0
