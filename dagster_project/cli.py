@@ -23,7 +23,7 @@ def _generate(args: argparse.Namespace) -> int:
 def _pipeline(args: argparse.Namespace) -> int:
     from dagster_project.pipeline import run_pipeline
 
-    return run_pipeline(skip_dbt=args.ingest_only)
+    return run_pipeline(skip_dbt=args.ingest_only, summary_json=args.summary_json)
 
 
 def _dashboard(args: argparse.Namespace) -> int:
@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     pipe.add_argument(
         "--ingest-only", action="store_true", help="load the landing zone into raw.* and stop"
     )
+    pipe.add_argument("--summary-json", metavar="PATH", help="also write the run summary as JSON")
     pipe.set_defaults(func=_pipeline)
 
     dash = sub.add_parser(

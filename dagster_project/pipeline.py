@@ -6,6 +6,7 @@ $CX_DATA_DIR/dagster_home), so `make dev` shows it with its asset checks afterwa
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -16,6 +17,10 @@ import duckdb
 from dagster_project.settings import Settings, get_settings
 
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+LOAD_COLUMNS = (
+    "source", "status", "files", "rows_read", "rows_loaded", "rows_quarantined",
+    "answers_quarantined",
+)  # fmt: skip
 
 
 def _instance(settings: Settings):
@@ -47,7 +52,21 @@ def _load_summary(settings: Settings, since: datetime) -> list[tuple]:
         ).fetchall()
 
 
-def _print_summary(result, settings: Settings, since: datetime, elapsed: float) -> None:
+def step_seconds(result) -> dict[str, float]:
+    """Wall-clock seconds of each step of the run, from its start and end events."""
+    started: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    for event in result.all_events:
+        if event.step_key is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            started[event.step_key] = event.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
+            seconds[event.step_key] = event.timestamp - started.get(event.step_key, event.timestamp)
+    return seconds
+
+
+def _print_summary(result, settings: Settings, since: datetime, elapsed: float) -> dict:
     from dagster import DagsterEventType
 
     rows = _load_summary(settings, since)
@@ -74,10 +93,21 @@ def _print_summary(result, settings: Settings, since: datetime, elapsed: float) 
     snap = current_snapshot(settings)
     if snap is not None:
         print(f"Published snapshot: {snap}")
+    steps = step_seconds(result)
+    print("Time by step: " + ", ".join(f"{k} {v:,.1f} s" for k, v in steps.items()))
     print(f"Run {result.run_id} took {elapsed:,.1f} s. Inspect it with `make dev`.")
+    return {
+        "run_id": result.run_id,
+        "success": result.success,
+        "seconds": elapsed,
+        "step_seconds": steps,
+        "checks_run": len(checks),
+        "checks_failed": len(failed),
+        "files": [dict(zip(LOAD_COLUMNS, r, strict=True)) for r in rows],
+    }
 
 
-def run_pipeline(skip_dbt: bool = False) -> int:
+def run_pipeline(skip_dbt: bool = False, summary_json: str | None = None) -> int:
     settings = get_settings()
     os.environ["CX_DATA_DIR"] = str(settings.data_dir)
     if not settings.landing_dir.exists():
@@ -110,7 +140,10 @@ def run_pipeline(skip_dbt: bool = False) -> int:
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
-    _print_summary(result, settings, since, time.perf_counter() - start)
+    summary = _print_summary(result, settings, since, time.perf_counter() - start)
+    if summary_json:
+        with open(summary_json, "w") as fh:
+            json.dump(summary, fh, indent=2, default=str)
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
