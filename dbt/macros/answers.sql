@@ -1,0 +1,44 @@
+{#-
+    The A-11 answer rules (METRICS.md "Scales and positive"), in one place.
+
+    na_answer_values: encodings of "not an answer" (N/A, skipped, blank). They never
+    become a row in the answers, so they are neither positive nor negative and stay
+    out of every denominator.
+-#}
+{% macro na_answer_values() -%}
+    ('', 'n/a', 'na', 'not applicable', 'skip', 'skipped', '9', 'null', 'none')
+{%- endmacro %}
+
+{#-
+    answer_value: a delivered answer (varchar, trimmed, lower-cased) as an integer on
+    its scale, NULL for anything that is not an answer on that scale.
+    likert5 -> 1..5; thumbs -> 1 (up: 1/up/yes/true/thumbs-up emoji) or 0 (down).
+-#}
+{% macro answer_value(scale, raw_value) -%}
+    case
+        when {{ scale }} = 'likert5' and trim({{ raw_value }}) in ('1', '2', '3', '4', '5')
+            then cast(trim({{ raw_value }}) as integer)
+        when {{ scale }} = 'thumbs' and lower(trim({{ raw_value }})) in ('1', 'up', 'yes', 'true', '👍')
+            then 1
+        when {{ scale }} = 'thumbs' and lower(trim({{ raw_value }})) in ('0', 'down', 'no', 'false', '👎')
+            then 0
+    end
+{%- endmacro %}
+
+{#- Positive: Likert 4-5, thumbs up, ticked under "what went well". -#}
+{% macro is_positive_answer(scale, value) -%}
+    (case when {{ scale }} = 'likert5' then {{ value }} >= 4 else {{ value }} = 1 end)
+{%- endmacro %}
+
+{#- Negative: Likert 1-2, thumbs down, ticked under "what didn't go well". Likert 3 is neither. -#}
+{% macro is_negative_answer(scale, value) -%}
+    (case when {{ scale }} = 'likert5' then {{ value }} <= 2 else {{ value }} = 0 end)
+{%- endmacro %}
+
+{#-
+    Whether `driver_key` is ticked in a comma-separated list such as
+    'ease, efficiency'. Membership test instead of split+unnest: portable and cheap.
+-#}
+{% macro list_contains(list_expr, driver_key) -%}
+    (',' || replace(lower({{ list_expr }}), ' ', '') || ',' like '%,{{ driver_key }},%')
+{%- endmacro %}

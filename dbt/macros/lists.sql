@@ -1,0 +1,66 @@
+{#-
+    Array helpers behind adapter.dispatch: the models run on DuckDB here, and agencies
+    will run the same models on Spark later. Each helper has a default__ (DuckDB /
+    Postgres-style SQL) and a spark__ implementation.
+
+    lateral_unnest: a FROM-clause fragment that joins each row to the elements of an
+    array column, one output row per element, element exposed as `alias.column`
+    (struct fields as `alias.column.field`). Rows with an empty/NULL array disappear.
+-#}
+
+{% macro lateral_unnest(array_expr, alias, column) -%}
+    {{ return(adapter.dispatch('lateral_unnest', 'cx_warehouse')(array_expr, alias, column)) }}
+{%- endmacro %}
+
+{% macro default__lateral_unnest(array_expr, alias, column) -%}
+    cross join unnest({{ array_expr }}) as {{ alias }} ({{ column }})
+{%- endmacro %}
+
+{% macro spark__lateral_unnest(array_expr, alias, column) -%}
+    lateral view explode({{ array_expr }}) {{ alias }} as {{ column }}
+{%- endmacro %}
+
+{#- Like lateral_unnest, plus the element's 1-based position as `alias.position_column`. -#}
+{% macro lateral_unnest_with_position(array_expr, alias, column, position_column) -%}
+    {{ return(adapter.dispatch('lateral_unnest_with_position', 'cx_warehouse')(
+        array_expr, alias, column, position_column)) }}
+{%- endmacro %}
+
+{% macro default__lateral_unnest_with_position(array_expr, alias, column, position_column) -%}
+    cross join unnest({{ array_expr }}) with ordinality as {{ alias }} ({{ column }}, {{ position_column }})
+{%- endmacro %}
+
+{% macro spark__lateral_unnest_with_position(array_expr, alias, column, position_column) -%}
+    lateral view posexplode({{ array_expr }}) {{ alias }} as {{ position_column }}, {{ column }}
+{%- endmacro %}
+
+{#- An array of the integers lo..hi (inclusive). -#}
+{% macro integer_range(lo, hi) -%}
+    {{ return(adapter.dispatch('integer_range', 'cx_warehouse')(lo, hi)) }}
+{%- endmacro %}
+
+{% macro default__integer_range(lo, hi) -%}
+    range(cast({{ lo }} as bigint), cast({{ hi }} as bigint) + 1)
+{%- endmacro %}
+
+{% macro spark__integer_range(lo, hi) -%}
+    sequence(cast({{ lo }} as bigint), cast({{ hi }} as bigint))
+{%- endmacro %}
+
+{#-
+    tokenize: the lower-cased words of a free text as an array of strings. A word is
+    a run of letters a-z and apostrophes (so "don't" stays one token); curly
+    apostrophes are straightened first. Empty strings may appear at the edges;
+    callers drop them.
+-#}
+{% macro tokenize(text_expr) -%}
+    {{ return(adapter.dispatch('tokenize', 'cx_warehouse')(text_expr)) }}
+{%- endmacro %}
+
+{% macro default__tokenize(text_expr) -%}
+    regexp_split_to_array(replace(lower({{ text_expr }}), '’', ''''), '[^a-z'']+')
+{%- endmacro %}
+
+{% macro spark__tokenize(text_expr) -%}
+    split(replace(lower({{ text_expr }}), '’', ''''), '[^a-z'']+')
+{%- endmacro %}

@@ -1,0 +1,37 @@
+-- Volumes agencies report to OMB per service x fiscal quarter x channel.
+with
+
+source as (
+
+    select * from {{ source('raw', 'service_volumes') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ later_delivery_rank(['service_id', 'fiscal_year', 'fiscal_quarter', 'channel']) }}
+            as delivery_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        cast(service_id as varchar) as service_id,
+        cast(fiscal_year as integer) as fiscal_year,
+        cast(fiscal_quarter as integer) as fiscal_quarter,
+        lower(trim(channel)) as channel,
+        cast(volume_of_customers as bigint) as volume_of_customers,
+        cast(volume_offered_survey as bigint) as volume_offered_survey,
+        _source_file,
+        _delivered_at,
+        _loaded_at
+    from ranked
+    where delivery_rank = 1
+
+)
+
+select * from renamed

@@ -1,0 +1,68 @@
+-- One row per Touchpoints submission (latest delivery of each form_id + submission_id).
+with
+
+source as (
+
+    select * from {{ source('raw', 'touchpoints') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ later_delivery_rank(['form_id', 'submission_id']) }} as delivery_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        md5(_source || ':' || form_id || ':' || submission_id) as response_key,
+        form_id || ':' || submission_id as source_record_id,
+        cast(submission_id as varchar) as submission_id,
+        cast(form_id as varchar) as form_id,
+        cast(service_id as varchar) as service_id,
+
+        -- form and context
+        lower(trim(form_kind)) as form_kind,
+        lower(trim(channel)) as channel,
+        nullif(lower(trim(stage)), '') as stage_key,
+        page,
+        user_agent,
+
+        -- legacy A-11 form (1-5)
+        cast(satisfaction as integer) as satisfaction,
+        cast(trust as integer) as trust,
+        cast(effectiveness as integer) as effectiveness,
+        cast(ease as integer) as ease,
+        cast(efficiency as integer) as efficiency,
+        cast(transparency as integer) as transparency,
+        cast(employee as integer) as employee,
+
+        -- current A-11 form
+        cast(answer_01 as integer) as answer_01,
+        nullif(trim(answer_02), '') as answer_02,
+        nullif(trim(answer_03), '') as answer_03,
+
+        nullif(trim(comment), '') as comment,
+
+        -- timestamps
+        created_at as submitted_at,
+
+        -- lineage
+        _source,
+        _source_file,
+        _file_sha256,
+        _row_number,
+        _delivered_at,
+        _loaded_at
+
+    from ranked
+    where delivery_rank = 1
+
+)
+
+select * from renamed
