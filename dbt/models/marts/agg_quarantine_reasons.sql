@@ -1,0 +1,24 @@
+-- Why records and answers were quarantined: one row per source × level × reason.
+with
+
+quarantine as (
+
+    select * from {{ ref('stg_raw__quarantine') }}
+
+),
+
+final as (
+
+    select
+        cast(source as varchar) as source,
+        cast(level as varchar) as level,
+        cast(reason as varchar) as reason,
+        cast(count(*) as bigint) as n_rows,
+        cast(count(distinct source_file) as bigint) as n_files,
+        max(loaded_at) as last_loaded_at
+    from quarantine
+    group by source, level, reason
+
+)
+
+select * from final

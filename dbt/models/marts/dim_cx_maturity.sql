@@ -1,0 +1,28 @@
+-- Each agency's CX maturity self-assessment (seed): level and target per domain and
+-- fiscal year, with the change since the agency's previous assessment of the domain.
+with
+
+assessments as (
+
+    select * from {{ ref('cx_maturity_assessment') }}
+
+),
+
+final as (
+
+    select
+        cast(agency_code as varchar) as agency_code,
+        cast(fiscal_year as integer) as fiscal_year,
+        cast(domain as varchar) as domain,
+        cast(level as integer) as level,
+        cast(target_level as integer) as target_level,
+        cast(target_level - level as integer) as gap_to_target,
+        cast(level - lag(level) over (
+            partition by agency_code, domain order by fiscal_year
+        ) as integer) as level_change,
+        cast(notes as varchar) as notes
+    from assessments
+
+)
+
+select * from final

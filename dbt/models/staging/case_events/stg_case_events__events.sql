@@ -1,0 +1,45 @@
+-- One row per case-management stage event (latest delivery of each
+-- case_id × stage_key × event). Cases link journey stages to feedback.
+with
+
+source as (
+
+    select * from {{ source('raw', 'case_events') }}
+
+),
+
+ranked as (
+
+    select
+        *,
+        {{ later_delivery_rank(['case_id', 'stage_key', 'event']) }} as delivery_rank
+    from source
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(trim(case_id) as varchar) as case_id,
+        cast(lower(trim(journey_id)) as varchar) as journey_id,
+        customer_key,
+        cast(lower(trim(stage_key)) as varchar) as stage_key,
+
+        -- event
+        cast(lower(trim(event)) as varchar) as event,
+        event_at,
+
+        -- lineage
+        _source,
+        _source_file,
+        _row_number,
+        _delivered_at,
+        _loaded_at
+
+    from ranked
+    where delivery_rank = 1
+
+)
+
+select * from renamed
