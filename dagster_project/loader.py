@@ -1,0 +1,286 @@
+"""Load landing files into `raw.*`: the plain-Python API under the Dagster assets.
+
+- Discovery: every file under `$CX_DATA_DIR/landing/<source>/` (any depth; names
+  starting with `.` are skipped as partial uploads), in delivery order:
+  modification time, then path.
+- A file is identified by (path, sha256). One already logged with a final status
+  (`loaded`, `duplicate`, `empty`, `unknown_kind`) is not looked at again; a file
+  whose content was already loaded under another name is logged `duplicate`; a
+  `failed` file is retried on the next run. An unchanged file (same path, size and
+  mtime as its load_log row) is recognised without re-hashing.
+- One DuckDB transaction per file: quarantine rows, replacements, data rows and the
+  load_log row commit together; on any error everything rolls back and one `failed`
+  load_log row records the error.
+- Record keys: within one file the LAST occurrence of a key wins and the earlier
+  ones count as replaced (and as loaded); across files, a later load replaces the
+  earlier version (`rows_replaced`). Per file, rows_read = rows_loaded +
+  rows_quarantined, and rows kept = rows_loaded - rows_replaced.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.resources import connect_warehouse
+from dagster_project.settings import SOURCES, Settings, get_settings
+from dagster_project.sources import SPECS
+from dagster_project.sources import writer as writer
+from dagster_project.sources.base import ParseContext, SourceSpec
+from dagster_project.sources.tables import FINAL_STATUSES, ensure_tables
+from dagster_project.sources.textfile import sha256_file
+
+log = logging.getLogger(__name__)
+TEMP_TABLES = ("_records", "_answer_rejects", "_latest")
+
+
+@dataclass
+class FileResult:
+    source_file: str
+    sha256: str
+    status: str
+    message: str
+    file_bytes: int
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    answers_quarantined: int = 0
+    rows_replaced: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class LoadSummary:
+    source: str
+    files: list[FileResult] = field(default_factory=list)
+    files_already_logged: int = 0
+
+    def total(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files)
+
+    def by_status(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for f in self.files:
+            counts[f.status] = counts.get(f.status, 0) + 1
+        return counts
+
+    def as_dict(self) -> dict:
+        return {"source": self.source, "files": [asdict(f) for f in self.files]}
+
+
+def _spec(source: str) -> SourceSpec:
+    if source not in SPECS:
+        raise ValueError(f"unknown source {source!r}: expected one of {', '.join(SOURCES)}")
+    return SPECS[source]
+
+
+def landing_files(source: str, settings: Settings) -> list[Path]:
+    """Files of a source in delivery order (mtime, then path)."""
+    root = settings.source_dir(source)
+    if not root.is_dir():
+        return []
+    files = [
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    ]
+    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.relative_to(root).as_posix()))
+
+
+def _relative(path: Path, settings: Settings) -> str:
+    return path.relative_to(settings.landing_dir).as_posix()
+
+
+def _delivered_at(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+
+class _Log:
+    """What load_log already says about a source's files."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None, source: str):
+        self.final: set[tuple[str, str]] = set()
+        self.stat_sha: dict[tuple[str, int, datetime], str] = {}
+        self.loaded_sha: dict[str, str] = {}
+        if con is None:
+            return
+        rows = con.execute(
+            "select _source_file, _file_sha256, file_bytes, _delivered_at, status "
+            "from raw.load_log where _source = ? and status in "
+            f"{FINAL_STATUSES} order by load_id",
+            [source],
+        ).fetchall()
+        for path, sha, size, delivered, status in rows:
+            self.final.add((path, sha))
+            self.stat_sha[(path, size, delivered)] = sha
+            if status == "loaded":
+                self.loaded_sha.setdefault(sha, path)
+
+    def sha_of(self, path: Path, rel: str) -> str:
+        known = self.stat_sha.get((rel, path.stat().st_size, _delivered_at(path)))
+        return known or sha256_file(path)
+
+
+def _has_log(con: duckdb.DuckDBPyConnection) -> bool:
+    sql = (
+        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'load_log'"
+    )
+    return con.execute(sql).fetchall()[0][0] > 0
+
+
+def pending_files(source: str, settings: Settings | None = None) -> list[Path]:
+    """Landing files of `source` not yet logged with a final status (for a sensor)."""
+    settings = settings or get_settings()
+    _spec(source)
+    files = landing_files(source, settings)
+    if not files:
+        return []
+    if not settings.warehouse_path.exists():
+        return files
+    with connect_warehouse(settings, read_only=True, wait_seconds=10) as con:
+        known = _Log(con if _has_log(con) else None, source)
+    return [
+        p
+        for p in files
+        if (_relative(p, settings), known.sha_of(p, _relative(p, settings))) not in known.final
+    ]
+
+
+def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for table in TEMP_TABLES:
+        con.execute(f"drop table if exists temp.{table}")
+
+
+def _load_one(
+    con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, rel: str, sha: str,
+    known: _Log, settings: Settings,
+) -> FileResult:  # fmt: skip
+    """Load one file (not yet final in load_log) and log it; never raises."""
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    result = FileResult(rel, sha, "loaded", "", path.stat().st_size)
+    lineage = {
+        "_source": spec.name,
+        "_source_file": rel,
+        "_file_sha256": sha,
+        "_delivered_at": _delivered_at(path),
+        "_loaded_at": started,
+    }
+    tmp_dir = settings.data_dir / ".tmp" / "transcode" / uuid.uuid4().hex
+    in_transaction = False
+    try:
+        if sha in known.loaded_sha:
+            result.status = "duplicate"
+            result.message = f"same content (sha256) as {known.loaded_sha[sha]}, already loaded"
+        elif path.suffix.lower() not in spec.extensions:
+            result.status = "unknown_kind"
+            result.message = (
+                f"unexpected file type {path.suffix or '(no extension)'!r} for {spec.name} "
+                f"(expected {' or '.join(spec.extensions)})"
+            )
+        else:
+            parsed = spec.parse(con, ParseContext(path, tmp_dir, settings.id_salt))
+            result.status, result.message = parsed.status, parsed.message
+            if parsed.status == "ok":
+                read, valid = writer.count_records(con)
+                if read == 0:
+                    result.status, result.message = "empty", "header only: no data rows"
+                else:
+                    con.begin()
+                    in_transaction = True
+                    quarantined, answers = writer.write_quarantine(con, lineage)
+                    replaced = writer.replace_and_insert(con, spec, lineage, valid)
+                    result.status = "loaded"
+                    result.rows_read, result.rows_loaded = read, valid
+                    result.rows_quarantined, result.answers_quarantined = quarantined, answers
+                    result.rows_replaced = replaced
+                    result.message = (
+                        f"{valid} of {read} rows loaded, {quarantined} quarantined, "
+                        f"{answers} answers quarantined, {replaced} replaced"
+                    )
+        result.seconds = time.perf_counter() - clock
+        writer.write_log(con, _log_row(result, lineage, started))
+        if in_transaction:
+            con.commit()
+    except Exception as exc:  # the file is retried next run; the warehouse is unchanged
+        if in_transaction:
+            con.rollback()
+        result = FileResult(rel, sha, "failed", f"{type(exc).__name__}: {exc}", result.file_bytes)
+        result.seconds = time.perf_counter() - clock
+        writer.write_log(con, _log_row(result, lineage, started))
+        log.error("%s: load failed, nothing written: %s", rel, result.message)
+    finally:
+        _drop_temp_tables(con)
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    if result.status == "loaded":
+        known.loaded_sha.setdefault(sha, rel)
+    return result
+
+
+def _log_row(result: FileResult, lineage: dict, started: datetime) -> dict:
+    return {
+        "_source": lineage["_source"],
+        "_source_file": result.source_file,
+        "_file_sha256": result.sha256,
+        "file_bytes": result.file_bytes,
+        "_delivered_at": lineage["_delivered_at"],
+        "started_at": started,
+        "finished_at": datetime.now(UTC),
+        "rows_read": result.rows_read,
+        "rows_loaded": result.rows_loaded,
+        "rows_quarantined": result.rows_quarantined,
+        "answers_quarantined": result.answers_quarantined,
+        "rows_replaced": result.rows_replaced,
+        "status": result.status,
+        "message": result.message,
+    }
+
+
+def load_source(
+    source: str, settings: Settings | None = None, progress: bool = False
+) -> LoadSummary:
+    """Load every not-yet-loaded landing file of `source` into `raw.<source>`."""
+    settings = settings or get_settings()
+    spec = _spec(source)
+    summary = LoadSummary(source)
+    files = landing_files(source, settings)
+    with connect_warehouse(settings) as con:
+        ensure_tables(con, list(SPECS.values()))
+        known = _Log(con, source)
+        todo = []
+        for path in files:
+            rel = _relative(path, settings)
+            sha = known.sha_of(path, rel)
+            if (rel, sha) in known.final:
+                summary.files_already_logged += 1
+            else:
+                todo.append((path, rel, sha))
+        bar = None
+        if progress and todo:
+            from tqdm import tqdm
+
+            bar = tqdm(total=sum(p.stat().st_size for p, _, _ in todo), unit="B", unit_scale=True,
+                       desc=f"load {source}")  # fmt: skip
+        for path, rel, sha in todo:
+            result = _load_one(con, spec, path, rel, sha, known, settings)
+            summary.files.append(result)
+            log.info("%s: %s (%s)", rel, result.status, result.message)
+            if bar is not None:
+                bar.update(result.file_bytes)
+                bar.set_postfix(rows=summary.total("rows_read"))
+        if bar is not None:
+            bar.close()
+    return summary
+
+
+def load_all(settings: Settings | None = None, progress: bool = False) -> list[LoadSummary]:
+    """Load every source, in the order of `settings.SOURCES`."""
+    settings = settings or get_settings()
+    return [load_source(s, settings, progress) for s in SOURCES if s in SPECS]

@@ -1,0 +1,72 @@
+"""Opening the DuckDB warehouse the same way everywhere.
+
+DuckDB lets one process write a database file at a time; a second writer (a
+parallel step, `dbt build`, a sensor) gets a lock error. `connect_warehouse` waits
+for the lock instead of failing at once. Memory is bounded (`CX_DUCKDB_MEMORY_LIMIT`,
+default 4GB) and spills under `$CX_DATA_DIR/.tmp/duckdb`, so files larger than memory
+load. Sessions run in UTC so `timestamptz` values read and print as UTC.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import duckdb
+from dagster import ConfigurableResource
+
+from dagster_project.settings import Settings, get_settings
+
+
+class WarehouseLockedError(RuntimeError):
+    pass
+
+
+def connect_warehouse(
+    settings: Settings | None = None, read_only: bool = False, wait_seconds: float | None = None
+) -> duckdb.DuckDBPyConnection:
+    settings = settings or get_settings()
+    path = settings.warehouse_path
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run the ingest first (cxwh pipeline)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = settings.data_dir / ".tmp" / "duckdb"
+    tmp.mkdir(parents=True, exist_ok=True)
+    config = {
+        "memory_limit": os.environ.get("CX_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "temp_directory": str(tmp),
+    }
+    if wait_seconds is None:
+        wait_seconds = float(os.environ.get("CX_DUCKDB_LOCK_WAIT_SECONDS", "300"))
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLockedError(
+                    f"{path} is locked by another process (a load or a dbt run?) and stayed "
+                    f"locked for {wait_seconds:.0f} s; wait for it to finish and try again"
+                ) from exc
+            time.sleep(0.5)
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+class WarehouseResource(ConfigurableResource):
+    """The DuckDB warehouse for Dagster code; `data_dir` overrides $CX_DATA_DIR."""
+
+    data_dir: str | None = None
+
+    def settings(self) -> Settings:
+        settings = get_settings()
+        if self.data_dir:
+            settings = Settings(data_dir=Path(self.data_dir).resolve(), id_salt=settings.id_salt)
+        return settings
+
+    def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        return connect_warehouse(self.settings(), read_only=read_only)
