@@ -42,3 +42,18 @@
 {% macro list_contains(list_expr, driver_key) -%}
     (',' || replace(lower({{ list_expr }}), ' ', '') || ',' like '%,{{ driver_key }},%')
 {%- endmacro %}
+
+{#- Drivers the current A-11 form lists under "went well" / "didn't go well". -#}
+{% macro indicator_drivers() -%}
+    {{ return(['effectiveness', 'ease', 'efficiency', 'transparency', 'humanity', 'employee', 'other']) }}
+{%- endmacro %}
+
+{#- Drivers of the legacy Touchpoints A-11 form, one 1-5 column each. -#}
+{% macro legacy_a11_drivers() -%}
+    {{ return(['satisfaction', 'trust', 'effectiveness', 'ease', 'efficiency', 'transparency', 'employee']) }}
+{%- endmacro %}
+
+{#- The contact-center keypad questions, renamed to drivers in staging (Q1..Q5). -#}
+{% macro contact_center_drivers() -%}
+    {{ return(['satisfaction', 'ease', 'efficiency', 'employee', 'trust']) }}
+{%- endmacro %}

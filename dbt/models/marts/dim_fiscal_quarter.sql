@@ -1,0 +1,59 @@
+-- Every federal fiscal quarter from the earliest to the latest response's, gaps
+-- included (a quarter without responses still gets a row, so "previous quarter" is
+-- always the calendar predecessor). Quarter n of FY y: Q1 = Oct-Dec of y-1.
+with
+
+bounds as (
+
+    select
+        min(fiscal_year * 4 + fiscal_quarter - 1) as first_quarter_index,
+        max(fiscal_year * 4 + fiscal_quarter - 1) as last_quarter_index
+    from {{ ref('int_responses_unioned') }}
+
+),
+
+quarter_indexes as (
+
+    select quarters.quarter_index
+    from bounds
+    {{ lateral_unnest(integer_range('bounds.first_quarter_index', 'bounds.last_quarter_index'),
+                      'quarters', 'quarter_index') }}
+
+),
+
+quarters as (
+
+    select
+        cast(floor(quarter_index / 4) as integer) as fiscal_year,
+        cast(quarter_index - floor(quarter_index / 4) * 4 + 1 as integer) as fiscal_quarter
+    from quarter_indexes
+
+),
+
+final as (
+
+    select
+        fiscal_year,
+        fiscal_quarter,
+        'FY' || cast(fiscal_year as varchar) || ' Q' || cast(fiscal_quarter as varchar)
+            as quarter_label,
+        case fiscal_quarter
+            when 1 then make_date(fiscal_year - 1, 10, 1)
+            when 2 then make_date(fiscal_year, 1, 1)
+            when 3 then make_date(fiscal_year, 4, 1)
+            else make_date(fiscal_year, 7, 1)
+        end as quarter_start,
+        case fiscal_quarter
+            when 1 then make_date(fiscal_year - 1, 12, 31)
+            when 2 then make_date(fiscal_year, 3, 31)
+            when 3 then make_date(fiscal_year, 6, 30)
+            else make_date(fiscal_year, 9, 30)
+        end as quarter_end,
+        cast({{ prev_fiscal_year('fiscal_year', 'fiscal_quarter') }} as integer)
+            as prev_fiscal_year,
+        cast({{ prev_fiscal_quarter('fiscal_quarter') }} as integer) as prev_fiscal_quarter
+    from quarters
+
+)
+
+select * from final

@@ -1,0 +1,72 @@
+-- One row per response from every source. Incremental: only responses loaded since the
+-- last build are (re)computed; a re-delivered record comes back from raw with a new
+-- _loaded_at and replaces its earlier row (delete+insert on response_key).
+{{
+    config(
+        materialized='incremental',
+        unique_key='response_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+
+{%- set since_last_build -%}
+    {%- if is_incremental() %}
+    -- >= rather than >: rows loaded in the same instant as the last build are redone
+    -- (delete+insert makes that idempotent) instead of being missed.
+    where _loaded_at >= (select max(_loaded_at) from {{ this }})
+    {%- endif %}
+{%- endset %}
+
+with
+
+responses as (
+
+    select * from {{ ref('int_responses_unioned') }}
+    {{ since_last_build }}
+
+),
+
+answer_counts as (
+
+    select response_key, count(*) as n_answers
+    from {{ ref('int_answers_unpivoted') }}
+    {{ since_last_build }}
+    group by response_key
+
+),
+
+sentiment as (
+
+    select response_key, comment_sentiment
+    from {{ ref('int_responses_comment_sentiment') }}
+    {{ since_last_build }}
+
+)
+
+select
+    responses.response_key,
+    responses.source,
+    responses.source_record_id,
+    responses.service_id,
+    responses.agency_code,
+    responses.channel,
+    responses.touchpoint,
+    responses.survey_type,
+    responses.case_id,
+    responses.journey_id,
+    responses.journey_stage_key,
+    responses.customer_key,
+    responses.is_anonymous,
+    responses.submitted_at,
+    responses.fiscal_year,
+    responses.fiscal_quarter,
+    cast(coalesce(answer_counts.n_answers, 0) as integer) as n_answers,
+    responses.comment,
+    sentiment.comment_sentiment,
+    responses._source_file,
+    responses._row_number,
+    responses._loaded_at
+from responses
+left join answer_counts on responses.response_key = answer_counts.response_key
+left join sentiment on responses.response_key = sentiment.response_key

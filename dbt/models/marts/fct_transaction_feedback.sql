@@ -1,0 +1,68 @@
+-- One row per answered A-11 driver question per response (the transaction level of
+-- METRICS.md). Incremental like fct_response: delete+insert on response_key, so a
+-- re-delivered response replaces all of its earlier answers. The post-hook also drops
+-- answers of a response re-delivered with no valid answer left (nothing to insert for
+-- its key, so delete+insert alone would keep the stale ones).
+{{
+    config(
+        materialized='incremental',
+        unique_key='response_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=[
+            "delete from {{ this }} where exists (
+                select 1 from {{ ref('int_responses_unioned') }} as responses
+                where responses.response_key = {{ this }}.response_key
+                    and responses._loaded_at > {{ this }}._loaded_at
+            )",
+        ],
+    )
+}}
+
+{%- set since_last_build -%}
+    {%- if is_incremental() %}
+    where _loaded_at >= (select max(_loaded_at) from {{ this }})
+    {%- endif %}
+{%- endset %}
+
+with
+
+answers as (
+
+    select * from {{ ref('int_answers_unpivoted') }}
+    {{ since_last_build }}
+
+),
+
+responses as (
+
+    select * from {{ ref('int_responses_unioned') }}
+    {{ since_last_build }}
+
+)
+
+select
+    answers.response_key,
+    responses.service_id,
+    responses.agency_code,
+    responses.channel,
+    responses.touchpoint,
+    responses.survey_type,
+    responses.case_id,
+    responses.journey_id,
+    responses.journey_stage_key,
+    responses.customer_key,
+    responses.submitted_at,
+    responses.fiscal_year,
+    responses.fiscal_quarter,
+    answers.driver,
+    answers.scale,
+    answers.answer_value,
+    answers.is_positive,
+    answers.is_negative,
+    answers._source,
+    answers._source_file,
+    answers._row_number,
+    answers._loaded_at
+from answers
+inner join responses on answers.response_key = responses.response_key
