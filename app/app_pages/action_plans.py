@@ -1,0 +1,47 @@
+"""CX Action Plans: initiatives, their target driver before and since, and maturity."""
+
+import streamlit as st
+
+from app import data, ui
+
+scope = ui.start("CX Action Plans", "Each initiative of the agencies' A-11 CX Action Plans "
+                 "with its owner, milestones and status, and its target driver's score "
+                 "before and since it started.", show=("agency", "service"))  # fmt: skip
+
+plans = data.action_plans.initiatives(scope)
+if plans.empty:
+    st.info("No action-plan initiatives for this agency or service.")
+    st.stop()
+
+status = plans.status.value_counts()
+cols = st.columns(4)
+cols[0].metric("Initiatives", ui.fmt_n(len(plans)))
+cols[1].metric("Completed", ui.fmt_n(status.get("completed", 0)))
+cols[2].metric("In progress", ui.fmt_n(status.get("in_progress", 0)))
+cols[3].metric("Milestones done", f"{int(plans.milestones_done.sum())} of "
+               f"{int(plans.milestones_total.sum())}")  # fmt: skip
+
+st.subheader("Initiatives")
+ui.table(plans.assign(
+    milestones=[f"{d} of {t}" for d, t in zip(plans.milestones_done, plans.milestones_total,
+                                              strict=True)],
+    before=[ui.fmt_score(s, n) for s, n in zip(plans.score_before, plans.n_before, strict=True)],
+    since=[ui.fmt_score(s, n) for s, n in zip(plans.score_since, plans.n_since, strict=True)],
+    change=[ui.fmt_change(c, g) for c, g in zip(plans.score_change,
+                                                plans.is_change_significant, strict=True)],
+)[["initiative_id", "title", "service_name", "owner", "status", "milestones",
+   "next_milestone", "next_milestone_due", "target_driver", "before", "since", "change"]],
+    before=st.column_config.TextColumn("Target driver before"),
+    since=st.column_config.TextColumn("Since start"),
+)  # fmt: skip
+
+st.subheader("Milestones")
+ui.table(data.action_plans.milestones(scope))
+
+st.subheader("CX maturity self-assessment")
+maturity = data.action_plans.cx_maturity(scope)
+if maturity.empty:
+    st.info("No maturity self-assessment recorded for this agency.")
+else:
+    ui.table(maturity, level=st.column_config.ProgressColumn(
+        "Level (1–5)", min_value=0, max_value=5, format="%d"))  # fmt: skip

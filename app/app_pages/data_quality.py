@@ -1,0 +1,38 @@
+"""Data quality: files loaded, rows quarantined, source freshness, the last run's checks."""
+
+import streamlit as st
+
+from app import data, ui
+
+ui.start("Data quality", "What the pipeline loaded, what it set aside and why, and whether "
+         "the published snapshot passed its checks.", show=())  # fmt: skip
+
+info = data.quality.publish_info()
+checks = data.quality.check_results()
+loads = data.quality.load_summary()
+passed = int(checks.passed.sum()) if len(checks) else 0
+cols = st.columns(4)
+cols[0].metric("Files loaded", ui.fmt_n(loads.files_loaded.sum() if len(loads) else 0))
+cols[1].metric("Rows loaded", ui.fmt_n(loads.rows_loaded.sum() if len(loads) else 0))
+cols[2].metric("Rows quarantined", ui.fmt_n(loads.rows_quarantined.sum() if len(loads) else 0))
+cols[3].metric("Checks passed", f"{passed} of {len(checks)}")
+if len(info):
+    run = info.iloc[0]
+    st.caption(f"Snapshot `{run.version}` published {run.published_at:%Y-%m-%d %H:%M} UTC "
+               f"by Dagster run `{run.dagster_run_id}`.")  # fmt: skip
+
+failed = checks[~checks.passed.astype(bool)] if len(checks) else checks
+if len(failed):
+    st.warning(f"{len(failed)} check(s) failed in the last run: "
+               + ", ".join(failed.check_name), icon=":material/warning:")  # fmt: skip
+
+st.subheader("Freshness of each source")
+ui.table(data.quality.source_freshness())
+st.subheader("Files by source")
+ui.table(loads)
+st.subheader("Rows quarantined, by source and reason")
+ui.table(data.quality.quarantine_reasons())
+st.subheader("Checks of the last pipeline run")
+ui.table(checks)
+with st.expander("The 200 most recent load attempts"):
+    ui.table(data.quality.recent_file_loads())

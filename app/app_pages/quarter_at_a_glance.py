@@ -1,0 +1,86 @@
+"""Quarter at a glance: volume, response rate, trust and satisfaction, benchmarks, drivers."""
+
+import pandas as pd
+import streamlit as st
+
+from app import charts, data, ui
+
+scope = ui.start(
+    "Quarter at a glance",
+    "Score = % positive answers, with n (answers) beside it. Scores of fewer than 10 "
+    "answers are suppressed: only their n is shown.",
+)
+totals = data.glance.response_totals(scope).iloc[0]
+scores = data.glance.driver_scores(scope)
+if totals.n_services == 0 and scores.empty:
+    ui.no_data_for_quarter(scope)
+    st.stop()
+
+head = data.glance.headline_scores(scope).set_index("driver")
+trust = scores[scores.driver == "trust"]
+judged = trust[trust.meets_benchmark.notna()]
+prev_fy, prev_fq = scope.previous
+
+st.subheader(f"{ui.quarter_label(scope)} — change against FY{prev_fy} Q{prev_fq}")
+cols = st.columns(5)
+cols[0].metric("Responses", ui.fmt_n(totals.n_responses))
+cols[1].metric("Response rate", ui.fmt_pct(totals.response_rate),
+               help="Responses / customers offered a survey")  # fmt: skip
+for col, driver, label in ((cols[2], "trust", "Trust"), (cols[3], "satisfaction", "Satisfaction")):
+    if driver not in head.index:
+        col.metric(label, "no answers")
+        continue
+    row = head.loc[driver]
+    col.metric(
+        f"{label} (% positive)",
+        ui.fmt_score(row.score, row.n),
+        delta=None if ui.is_missing(row.score_change)
+        else ui.fmt_change(row.score_change, row.is_change_significant),
+        delta_color="normal" if row.is_change_significant is True else "off",
+        help=f"Last quarter: {ui.fmt_score(row.prev_score, row.prev_n)}. Significant = "
+        "two-proportion test at 95%.",
+    )  # fmt: skip
+cols[4].metric("Services meeting the trust benchmark",
+               f"{int(judged.meets_benchmark.sum())} of {len(judged)}",
+               help="Services with 10+ trust answers and a benchmark for their sector")  # fmt: skip
+
+st.subheader("Trust and satisfaction by service")
+wide = scores[scores.driver.isin(["trust", "satisfaction"])].pivot_table(
+    index="service_name", columns="driver", aggfunc="first",
+    values=["score", "n", "score_change", "is_change_significant", "benchmark_score"],
+)  # fmt: skip
+by_service = pd.DataFrame(index=wide.index)
+for driver in ("trust", "satisfaction"):
+    if ("n", driver) not in wide.columns:
+        continue
+    by_service[driver.title()] = [ui.fmt_score(s, n) for s, n in
+                                  zip(wide["score", driver], wide["n", driver], strict=True)]  # fmt: skip
+    by_service[f"{driver.title()} change"] = [
+        ui.fmt_change(c, g) for c, g in
+        zip(wide["score_change", driver], wide["is_change_significant", driver], strict=True)
+    ]  # fmt: skip
+    by_service[f"{driver.title()} benchmark"] = wide["benchmark_score", driver].round(1)
+ui.table(by_service.reset_index().rename(columns={"service_name": "Service"}))
+
+st.subheader("Trust against the sector benchmark")
+if judged.empty:
+    st.info("No service has 10+ trust answers and a sector benchmark this quarter.")
+else:
+    fig, alt = charts.benchmark_bars(trust)
+    ui.chart(fig, alt, trust[["service_name", "benchmark_sector", "n", "score",
+                              "benchmark_score", "meets_benchmark"]], key="benchmark")  # fmt: skip
+
+st.subheader("Every driver, by service")
+fig, alt = charts.score_heatmap(scores)
+cells = scores.assign(cell=[ui.fmt_score(s, n) for s, n in zip(scores.score, scores.n,
+                                                              strict=True)])  # fmt: skip
+heat_table = cells.pivot(index="service_name", columns="driver_label", values="cell")
+heat_table = heat_table[scores.sort_values("driver_order").driver_label.unique()]
+ui.chart(fig, alt, heat_table.reset_index().rename(columns={"service_name": "Service"}),
+         key="heatmap")  # fmt: skip
+
+st.subheader("Response volume")
+volume = data.glance.response_by_service(scope)
+if not volume.empty:
+    fig, alt = charts.response_volume(volume)
+    ui.chart(fig, alt, volume, key="volume")

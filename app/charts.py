@@ -1,0 +1,245 @@
+"""Every chart of the dashboard: Plotly figures with a colour-blind-safe palette.
+
+Each function returns (figure, text alternative). Colours come from Okabe & Ito's
+palette (distinguishable with every common colour-vision deficiency) and the heatmap
+uses Cividis, a sequential scale designed for it. Suppressed cells (n < 10) never
+carry a colour value: their score is None and only their n is written.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+             "#000000"]  # fmt: skip
+GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#999999"
+# Likert 1..5 from negative to positive, diverging through grey.
+LIKERT = {"1": BAD, "2": "#E69F00", "3": NEUTRAL, "4": "#56B4E9", "5": GOOD}
+BINARY = {"thumbs down": BAD, "did not go well": BAD, "thumbs up": GOOD, "went well": GOOD}
+FONT = {"family": "Source Sans Pro, sans-serif", "size": 14, "color": "#262730"}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 380, **kwargs) -> go.Figure:
+    fig.update_layout(title={"text": title, "x": 0}, font=FONT, height=height,
+                      margin={"l": 10, "r": 10, "t": 60, "b": 10},
+                      plot_bgcolor="white", **kwargs)  # fmt: skip
+    fig.update_xaxes(gridcolor="#E5E5E5", zerolinecolor="#BBBBBB")
+    fig.update_yaxes(gridcolor="#E5E5E5", zerolinecolor="#BBBBBB")
+    return fig
+
+
+def _cell(score: object, n: object) -> str:
+    if pd.isna(score):
+        return f"suppressed (n={int(n)})"
+    return f"{score:.1f}<br>(n={int(n)})"
+
+
+def score_heatmap(df: pd.DataFrame) -> tuple[go.Figure, str]:
+    """Service × driver positive share; suppressed cells blank with their n."""
+    order = df.sort_values("driver_order").driver_label.unique().tolist()
+    z = df.pivot(index="service_name", columns="driver_label", values="score")[order]
+    n = df.pivot(index="service_name", columns="driver_label", values="n")[order]
+    text = [[("" if pd.isna(n.iat[i, j]) else _cell(z.iat[i, j], n.iat[i, j]))
+             for j in range(len(order))] for i in range(len(z))]  # fmt: skip
+    fig = go.Figure(go.Heatmap(
+        z=z.to_numpy(dtype=float), x=order, y=z.index.tolist(), text=text,
+        texttemplate="%{text}", colorscale="Cividis", zmin=0, zmax=100,
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        colorbar={"title": {"text": "Score"}}, xgap=2, ygap=2,
+    ))  # fmt: skip
+    fig.update_yaxes(autorange="reversed", gridcolor="white")
+    fig.update_xaxes(side="top", gridcolor="white")
+    _layout(fig, "Score by service and driver (% positive)", height=140 + 56 * len(z))
+    fig.update_layout(margin={"t": 90})
+    suppressed = int(z.isna().to_numpy().sum() - n.isna().to_numpy().sum())
+    alt = (f"Heatmap of {len(z)} services by {len(order)} drivers; darker is lower. "
+           f"{suppressed} cells are suppressed (fewer than 10 answers) and show only n.")  # fmt: skip
+    return fig, alt
+
+
+def benchmark_bars(df: pd.DataFrame, driver_label: str = "Trust") -> tuple[go.Figure, str]:
+    """A driver's score per service beside its sector benchmark."""
+    shown = df[df.score.notna()].sort_values("score")
+    colours = [GOOD if m else BAD for m in shown.meets_benchmark.fillna(False)]
+    fig = go.Figure()
+    fig.add_bar(x=shown.score, y=shown.service_name, orientation="h", marker_color=colours,
+                name=f"{driver_label} score", text=[f"{s:.1f}" for s in shown.score],
+                textposition="outside", cliponaxis=False)  # fmt: skip
+    fig.add_scatter(x=shown.benchmark_score, y=shown.service_name, mode="markers",
+                    name="Sector benchmark",
+                    marker={"symbol": "line-ns-open", "size": 26, "color": "#000000",
+                            "line": {"width": 3}})  # fmt: skip
+    _layout(fig, f"{driver_label}: services against their sector benchmark",
+            height=140 + 40 * max(len(shown), 1),
+            legend={"orientation": "h", "y": -0.15})  # fmt: skip
+    fig.update_xaxes(title="% positive", range=[0, 105])
+    meets = int(shown.meets_benchmark.fillna(False).sum())
+    alt = (
+        f"{meets} of {len(shown)} services with enough answers meet their sector's "
+        f"{driver_label.lower()} benchmark (blue bars meet it, orange-red bars do not)."
+    )
+    return fig, alt
+
+
+def response_volume(df: pd.DataFrame) -> tuple[go.Figure, str]:
+    shown = df.sort_values("n_responses")
+    fig = go.Figure(go.Bar(x=shown.n_responses, y=shown.service_name, orientation="h",
+                           marker_color=OKABE_ITO[0],
+                           text=[f"{v:,}" for v in shown.n_responses], textposition="auto"))  # fmt: skip
+    _layout(fig, "Responses by service", height=120 + 34 * max(len(shown), 1))
+    fig.update_xaxes(title="Responses")
+    top = df.sort_values("n_responses", ascending=False).iloc[0] if len(df) else None
+    alt = (
+        f"Bar chart of responses for {len(df)} services; most: {top.service_name} "
+        f"({top.n_responses:,})."
+        if top is not None
+        else "No responses."
+    )
+    return fig, alt
+
+
+def driver_trends(df: pd.DataFrame) -> tuple[go.Figure, str]:
+    """Small multiples: each driver's score over quarters with its Wilson band."""
+    drivers = df.sort_values("driver_order").driver_label.unique().tolist()
+    cols = 3
+    rows = max(1, -(-len(drivers) // cols))
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=drivers, shared_yaxes=True,
+                        vertical_spacing=0.16 if rows > 1 else 0.1)  # fmt: skip
+    for i, driver in enumerate(drivers):
+        d = df[(df.driver_label == driver) & df.score.notna()]
+        r, c = i // cols + 1, i % cols + 1
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        fig.add_scatter(x=list(d.quarter_label) + list(d.quarter_label[::-1]),
+                        y=list(d.ci_high) + list(d.ci_low[::-1]), fill="toself",
+                        fillcolor="rgba(0,114,178,0.15)", line={"width": 0},
+                        hoverinfo="skip", showlegend=False, row=r, col=c)  # fmt: skip
+        fig.add_scatter(x=d.quarter_label, y=d.score, mode="lines+markers",
+                        line={"color": colour}, showlegend=False, row=r, col=c,
+                        customdata=d.n, name=driver,
+                        hovertemplate="%{x}: %{y:.1f} (n=%{customdata})<extra></extra>")  # fmt: skip
+    fig.update_yaxes(range=[0, 100])
+    _layout(fig, "Driver scores over time with 95% Wilson band", height=110 + 230 * rows)
+    n_supp = int(df.score.isna().sum())
+    alt = (
+        f"Line charts of {len(drivers)} drivers' scores per quarter with shaded 95% "
+        f"confidence bands; {n_supp} suppressed quarter points are left out."
+    )
+    return fig, alt
+
+
+def answer_distribution(df: pd.DataFrame) -> tuple[go.Figure, str]:
+    """Share of each answer per question, stacked, negative answers first."""
+    fig = go.Figure()
+    totals = df.groupby("driver_label").n_answers.transform("sum")
+    df = df.assign(share=100 * df.n_answers / totals)
+    for answer in ["1", "2", "3", "4", "5", "thumbs down", "thumbs up", "did not go well",
+                   "went well"]:  # fmt: skip
+        part = df[df.answer == answer]
+        if part.empty:
+            continue
+        fig.add_bar(y=part.driver_label + " (" + part.scale + ")", x=part.share, name=answer,
+                    orientation="h", marker_color={**LIKERT, **BINARY}[answer],
+                    customdata=part.n_answers,
+                    hovertemplate="%{y}: %{x:.1f}% (%{customdata} answers)<extra>"
+                    + answer + "</extra>")  # fmt: skip
+    questions = df.driver_label.nunique()
+    _layout(fig, "Answers to each question (% of its answers)", barmode="stack",
+            height=160 + 36 * max(questions, 1), legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title="% of answers", range=[0, 100])
+    return fig, (
+        f"Stacked bars of the answer mix for {questions} questions; blue answers "
+        "are positive, orange-red negative, grey neutral."
+    )
+
+
+def question_reach(df: pd.DataFrame) -> tuple[go.Figure, str]:
+    fig = go.Figure(go.Bar(x=df.driver_label, y=100 * df.share_answered, marker_color=GOOD,
+                           text=[f"{v:,}" for v in df.n_answered], textposition="outside",
+                           cliponaxis=False))  # fmt: skip
+    _layout(fig, "How many responses answered each question (in question order)")
+    fig.update_yaxes(title="% of responses", range=[0, 110])
+    low = df.sort_values("share_answered").iloc[0] if len(df) else None
+    alt = (
+        "Bars of the share of responses answering each question in order; fewest: "
+        f"{low.driver_label} ({low.n_answered:,})."
+        if low is not None
+        else "No answers."
+    )
+    return fig, alt
+
+
+def key_drivers(df: pd.DataFrame) -> tuple[go.Figure, str]:
+    shown = df[~df.is_suppressed & df.difference.notna()].sort_values("difference")
+    fig = go.Figure(go.Scatter(
+        x=shown.difference, y=shown.driver_label, mode="markers",
+        marker={"color": GOOD, "size": 12},
+        error_x={"type": "data", "symmetric": False,
+                 "array": shown.diff_ci_high - shown.difference,
+                 "arrayminus": shown.difference - shown.diff_ci_low, "color": "#333333"},
+        hovertemplate="%{y}: %{x:+.1f} pts<extra></extra>",
+    ))  # fmt: skip
+    fig.add_vline(x=0, line_color="#666666")
+    _layout(fig, "Trust-positive share: positive vs not positive on each driver",
+            height=140 + 40 * max(len(shown), 1))  # fmt: skip
+    fig.update_xaxes(title="Difference in % trusting (points, 95% interval)")
+    top = shown.iloc[-1] if len(shown) else None
+    alt = (f"Dot plot with 95% intervals; the driver most associated with trust is "
+           f"{top.driver_label} ({top.difference:+.1f} points)." if top is not None
+           else "Too few paired answers to compare drivers.")  # fmt: skip
+    return fig, alt
+
+
+def journey_funnel(df: pd.DataFrame) -> tuple[go.Figure, str]:
+    fig = go.Figure(go.Funnel(y=df.stage_label, x=df.n_entered, marker_color=OKABE_ITO[0],
+                              textinfo="value+percent initial"))  # fmt: skip
+    _layout(fig, "Cases entering each stage")
+    first, last = (df.n_entered.iloc[0], df.n_entered.iloc[-1]) if len(df) else (0, 0)
+    return fig, (
+        f"Funnel of {len(df)} stages: {first:,} cases entered the first stage and "
+        f"{last:,} the last."
+    )
+
+
+def journey_map(df: pd.DataFrame) -> tuple[go.Figure, str]:
+    """Stage scores (pain point highlighted) with the feelings line on a second axis."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    colours = [BAD if p else GOOD for p in df.is_pain_point]
+    fig.add_bar(x=df.stage_label, y=df.score, name="Stage score (% positive)",
+                marker={"color": colours, "pattern": {
+                    "shape": ["x" if p else "" for p in df.is_pain_point]}},
+                text=[("suppressed" if pd.isna(s) else f"{s:.1f}") + f" (n={int(n or 0)})"
+                      for s, n in zip(df.score, df.n_answers, strict=True)],
+                textposition="outside", cliponaxis=False)  # fmt: skip
+    fig.add_scatter(x=df.stage_label, y=df.mean_sentiment, name="Feelings (mean sentiment)",
+                    mode="lines+markers", line={"color": "#000000", "dash": "dot"},
+                    secondary_y=True)  # fmt: skip
+    _layout(fig, "Journey map: stage scores and feelings", height=420,
+            legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    fig.update_yaxes(title_text="% positive", range=[0, 110], secondary_y=False)
+    fig.update_yaxes(title_text="Sentiment (-1 to 1)", range=[-1, 1], secondary_y=True,
+                     showgrid=False)  # fmt: skip
+    pain = df[df.is_pain_point]
+    alt = (
+        "Bars of each stage's score with a dotted sentiment line; the pain point "
+        f"(hatched, orange-red) is {pain.stage_label.iloc[0]}."
+        if len(pain)
+        else "Bars of each stage's score with a dotted sentiment line; no pain point."
+    )
+    return fig, alt
+
+
+def trust_groups(df: pd.DataFrame, title: str) -> tuple[go.Figure, str]:
+    fig = go.Figure(go.Bar(
+        x=df.customer_group, y=df.trust_score, marker_color=OKABE_ITO[2],
+        text=[("suppressed" if pd.isna(s) else f"{s:.1f}") + f" (n={int(n)})"
+              for s, n in zip(df.trust_score, df.trust_n, strict=True)],
+        textposition="outside", cliponaxis=False,
+    ))  # fmt: skip
+    _layout(fig, title, height=340)
+    fig.update_yaxes(title="Trust (% positive)", range=[0, 110])
+    parts = [f"{g}: " + ("suppressed" if pd.isna(s) else f"{s:.1f}")
+             for g, s in zip(df.customer_group, df.trust_score, strict=True)]  # fmt: skip
+    return fig, f"Bar chart of trust by group — {'; '.join(parts)}."

@@ -1,0 +1,62 @@
+"""CX Action Plans: initiatives with their target driver before/since, milestones, maturity."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app.queries.common import Scope, conditions
+from app.queries.engine import run
+
+
+def initiatives(scope: Scope) -> pd.DataFrame:
+    where, params = conditions(scope, period=None, service="p.service_id",
+                               agency="p.agency_code")  # fmt: skip
+    return run(
+        f"""
+        select p.initiative_id, p.agency_code, s.service_name, p.title,
+               d.driver_label as target_driver, p.owner, p.start_date, p.status,
+               p.milestones_done, p.milestones_total, p.next_milestone,
+               p.next_milestone_due, p.n_before,
+               case when p.n_before >= 10 then p.score_before end as score_before,
+               p.n_since,
+               case when p.n_since >= 10 then p.score_since end as score_since,
+               case when p.n_before >= 10 and p.n_since >= 10 then p.score_change end
+                   as score_change,
+               case when p.n_before >= 10 and p.n_since >= 10 then p.is_change_significant
+               end as is_change_significant
+        from marts.agg_action_plan_progress p
+        left join marts.dim_service s on s.service_id = p.service_id
+        left join marts.dim_driver d on d.driver = p.target_driver
+        where {where}
+        order by p.agency_code, p.start_date, p.initiative_id
+        """,
+        tuple(params),
+    )
+
+
+def milestones(scope: Scope) -> pd.DataFrame:
+    where, params = conditions(scope, period=None)
+    return run(
+        f"""
+        select initiative_id, milestone_order, milestone, due_date, status,
+               completed_date, is_done_on_time
+        from marts.fct_action_plan_milestones
+        where {where}
+        order by initiative_id, milestone_order
+        """,
+        tuple(params),
+    )
+
+
+def cx_maturity(scope: Scope) -> pd.DataFrame:
+    where, params = conditions(scope, period=None, service=None, agency="agency_code")
+    return run(
+        f"""
+        select agency_code, fiscal_year, domain, level, target_level, gap_to_target,
+               level_change, notes
+        from marts.dim_cx_maturity
+        where {where}
+        order by agency_code, fiscal_year desc, domain
+        """,
+        tuple(params),
+    )

@@ -1,0 +1,94 @@
+"""Find the published snapshot, open it read-only and run cached, parameterised SQL.
+
+The publish step writes `warehouse-<version>.duckdb` completely and then swaps
+`CURRENT` atomically, so reading `CURRENT` first and opening the file it names never
+sees a half-written snapshot. `<version>` is the cache key: a new publish is picked up
+on the next query without restarting the server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+# Only names the publish step writes; anything else in CURRENT is ignored, so a
+# tampered CURRENT cannot point the app at an arbitrary path.
+_SNAPSHOT_NAME = re.compile(r"^warehouse-(?P<version>[A-Za-z0-9._-]+)\.duckdb$")
+
+
+class NoSnapshotError(RuntimeError):
+    """No complete published snapshot exists (yet)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: str
+    path: Path
+
+
+def published_dir() -> Path:
+    # Same rule as dagster_project.settings.get_settings(), without its salt warning:
+    # the dashboard never hashes identifiers.
+    return Path(os.environ.get("CX_DATA_DIR", "data")).expanduser().resolve() / "published"
+
+
+def current_snapshot() -> Snapshot | None:
+    """The snapshot CURRENT names, or None when nothing has been published."""
+    try:
+        name = (published_dir() / "CURRENT").read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    match = _SNAPSHOT_NAME.match(name)
+    if not match:
+        return None
+    path = published_dir() / name
+    if not path.is_file():
+        return None
+    return Snapshot(version=match["version"], path=path)
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    # One read-only connection per snapshot file; each query takes its own cursor
+    # because a DuckDB connection must not be shared between Streamlit's threads.
+    return duckdb.connect(path, read_only=True)
+
+
+def _query(path: str, sql: str, params: tuple) -> pd.DataFrame:
+    cursor = _connection(path).cursor()
+    try:
+        return cursor.execute(sql, list(params)).df()
+    finally:
+        cursor.close()
+
+
+@st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
+def _cached_query(version: str, path: str, sql: str, params: tuple) -> pd.DataFrame:
+    return _query(path, sql, params)
+
+
+def run(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """Run one SELECT with `?` placeholders against the current snapshot."""
+    snapshot = current_snapshot()
+    if snapshot is None:
+        raise NoSnapshotError("nothing published yet")
+    try:
+        return _cached_query(snapshot.version, str(snapshot.path), sql, tuple(params))
+    except duckdb.IOException:
+        # The file vanished between reading CURRENT and opening it (a publish pruned
+        # it): CURRENT now names a newer complete file, so re-read it once.
+        retry = current_snapshot()
+        if retry is None or retry == snapshot:
+            raise NoSnapshotError("the published snapshot could not be opened") from None
+        return _cached_query(retry.version, str(retry.path), sql, tuple(params))
+
+
+def clear_cache() -> None:
+    """Forget cached results (benchmarks time queries cold)."""
+    _cached_query.clear()

@@ -1,0 +1,51 @@
+"""OMB export preview (per service × channel × driver) and the files `cxwh export` wrote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from app.queries.common import Scope, conditions
+from app.queries.engine import published_dir, run
+
+# Files offered for download; the per-detail-row cx_responses uploads stay on disk.
+EXPORT_SUFFIXES = (".csv", ".json")
+
+
+def submission_preview(scope: Scope) -> pd.DataFrame:
+    """The summary OMB receives: answers, positive answers and score per service ×
+    channel × driver, with the score blank below 10 answers."""
+    where, params = conditions(
+        scope, period="q.", service="q.service_id", agency="q.agency_code",
+        channel="q.channel",
+    )  # fmt: skip
+    return run(
+        f"""
+        select s.provider as service_provider, q.service_id, s.service_name,
+               coalesce(c.channel_label, q.channel) as channel, d.driver_label as driver,
+               q.n as answers, q.n_positive as positive,
+               case when not q.is_suppressed then round(q.score, 1) end as score,
+               q.is_suppressed as suppressed
+        from marts.agg_quarterly_service_scores q
+        join marts.dim_service s on s.service_id = q.service_id
+        join marts.dim_driver d on d.driver = q.driver
+        left join marts.dim_channel c on c.channel = q.channel
+        where {where} and q.channel <> 'all'
+        order by s.provider, s.service_name, q.channel, d.driver_order
+        """,
+        tuple(params),
+    )
+
+
+def export_dir(fiscal_year: int, fiscal_quarter: int) -> Path:
+    return published_dir() / "exports" / f"FY{int(fiscal_year)}-Q{int(fiscal_quarter)}"
+
+
+def export_files(fiscal_year: int, fiscal_quarter: int) -> list[Path]:
+    """The export's top-level CSV/JSON files, manifest first; [] when not exported."""
+    folder = export_dir(fiscal_year, fiscal_quarter)
+    if not folder.is_dir():
+        return []
+    files = [p for p in folder.iterdir() if p.is_file() and p.suffix in EXPORT_SUFFIXES]
+    return sorted(files, key=lambda p: (p.name != "manifest.json", p.name))

@@ -1,0 +1,60 @@
+"""Filter options: quarters with data, agencies, services, channels, drivers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app.queries.engine import run
+
+
+def data_quarters() -> pd.DataFrame:
+    """Quarters that hold feedback, newest first (the default view is the first)."""
+    return run(
+        """
+        select distinct fiscal_year, fiscal_quarter from marts.agg_quarterly_service_scores
+        union
+        select distinct fiscal_year, fiscal_quarter from marts.agg_response_rates
+        order by fiscal_year desc, fiscal_quarter desc
+        """
+    )
+
+
+def fiscal_years() -> pd.DataFrame:
+    """Every fiscal year the calendar or the data knows, newest first."""
+    return run(
+        """
+        select distinct fiscal_year from marts.dim_fiscal_quarter
+        union
+        select distinct fiscal_year from marts.agg_quarterly_service_scores
+        order by fiscal_year desc
+        """
+    )
+
+
+def services() -> pd.DataFrame:
+    return run(
+        """
+        select service_id, service_name, agency_code, provider, journey_id, benchmark_sector
+        from marts.dim_service
+        order by agency_code, service_name
+        """
+    )
+
+
+def channels() -> pd.DataFrame:
+    return run("select channel, channel_label from marts.dim_channel order by channel")
+
+
+def drivers() -> pd.DataFrame:
+    return run("select driver, driver_label from marts.dim_driver order by driver_order")
+
+
+def journeys() -> pd.DataFrame:
+    return run(
+        """
+        select journey_id, any_value(journey_name) as journey_name
+        from marts.dim_journey_stage
+        group by journey_id
+        order by journey_name
+        """
+    )

@@ -1,0 +1,199 @@
+"""Service detail: driver trends, answer distributions, channels, key drivers, comments."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app.queries.common import Scope, conditions
+from app.queries.engine import run
+from app.queries.glance import Z_95
+
+SENTIMENTS = {  # VADER's conventional cut-offs on the compound score
+    "negative": "comment_sentiment < -0.05",
+    "neutral": "comment_sentiment between -0.05 and 0.05",
+    "positive": "comment_sentiment > 0.05",
+}
+
+
+def driver_trend(scope: Scope) -> pd.DataFrame:
+    """Each driver's score and Wilson band for every quarter up to the selected one."""
+    return run(
+        """
+        select q.fiscal_year, q.fiscal_quarter,
+               'FY' || q.fiscal_year || ' Q' || q.fiscal_quarter as quarter_label,
+               q.driver, d.driver_label, d.driver_order, q.n, q.is_suppressed,
+               case when not q.is_suppressed then q.score end as score,
+               case when not q.is_suppressed then q.ci_low end as ci_low,
+               case when not q.is_suppressed then q.ci_high end as ci_high
+        from marts.agg_quarterly_service_scores q
+        join marts.dim_driver d on d.driver = q.driver
+        where q.service_id = ? and q.channel = ?
+          and q.fiscal_year * 10 + q.fiscal_quarter <= ?
+        order by d.driver_order, q.fiscal_year, q.fiscal_quarter
+        """,
+        (scope.service, scope.channel, scope.fiscal_year * 10 + scope.fiscal_quarter),
+    )
+
+
+def answer_distribution(scope: Scope) -> pd.DataFrame:
+    """How many gave each answer to each question (1–5, thumbs, ticks)."""
+    where, params = conditions(scope, period="f.", service="f.service_id", agency=None,
+                               channel="f.channel")  # fmt: skip
+    return run(
+        f"""
+        select f.driver, d.driver_label, d.driver_order, f.scale, f.answer_value,
+               case f.scale
+                 when 'thumbs' then case f.answer_value when 1 then 'thumbs up'
+                                                        else 'thumbs down' end
+                 when 'indicator' then case f.answer_value when 1 then 'went well'
+                                                           else 'did not go well' end
+                 else cast(f.answer_value as varchar)
+               end as answer,
+               count(*) as n_answers
+        from marts.fct_transaction_feedback f
+        join marts.dim_driver d on d.driver = f.driver
+        where {where}
+        group by all
+        order by d.driver_order, f.scale, f.answer_value desc
+        """,
+        tuple(params),
+    )
+
+
+def question_reach(scope: Scope) -> pd.DataFrame:
+    """How many responses answered each question, in question order: where people stop."""
+    where, params = conditions(scope, period="", service="service_id", agency=None,
+                               channel="channel")  # fmt: skip
+    return run(
+        f"""
+        with responses as (
+            select count(*) as n_responses from marts.fct_response where {where}
+        ),
+        answered as (
+            select driver, count(distinct response_key) as n_answered
+            from marts.fct_transaction_feedback where {where} group by driver
+        )
+        select d.driver_label, d.driver_order, a.n_answered, r.n_responses,
+               a.n_answered / nullif(r.n_responses, 0) as share_answered
+        from answered a
+        join marts.dim_driver d using (driver)
+        cross join responses r
+        order by d.driver_order
+        """,
+        tuple(params) * 2,
+    )
+
+
+def channel_breakdown(scope: Scope) -> pd.DataFrame:
+    """Responses, response rate and trust/satisfaction per channel of one service."""
+    return run(
+        """
+        with scores as (
+            select channel,
+                   max(n) filter (where driver = 'trust') as trust_n,
+                   max(case when driver = 'trust' and not is_suppressed then score end)
+                       as trust_score,
+                   max(n) filter (where driver = 'satisfaction') as satisfaction_n,
+                   max(case when driver = 'satisfaction' and not is_suppressed then score end)
+                       as satisfaction_score
+            from marts.agg_quarterly_service_scores
+            where service_id = ? and fiscal_year = ? and fiscal_quarter = ?
+              and channel <> 'all'
+            group by channel
+        )
+        select coalesce(c.channel_label, s.channel, r.channel) as channel,
+               r.n_responses, r.response_rate, s.trust_n, s.trust_score,
+               s.satisfaction_n, s.satisfaction_score
+        from scores s
+        full join (
+            select channel, n_responses, response_rate from marts.agg_response_rates
+            where service_id = ? and fiscal_year = ? and fiscal_quarter = ?
+              and channel <> 'all'
+        ) r using (channel)
+        left join marts.dim_channel c on c.channel = coalesce(s.channel, r.channel)
+        order by r.n_responses desc nulls last, channel
+        """,
+        (scope.service, scope.fiscal_year, scope.fiscal_quarter) * 2,
+    )
+
+
+def key_drivers(scope: Scope) -> pd.DataFrame:
+    """Which drivers move trust: per driver, over responses that answered it and trust,
+    the difference in trust-positive share between a positive and a non-positive
+    answer (95 % Wald interval) and the phi correlation of the two positives. Fewer
+    than 10 paired responses: counts only, like any suppressed cell."""
+    where, params = conditions(scope, period="", service="service_id", agency=None,
+                               channel="channel")  # fmt: skip
+    return run(
+        f"""
+        with answers as (
+            select response_key, driver, is_positive
+            from marts.fct_transaction_feedback where {where}
+        ),
+        trust as (
+            select response_key, bool_or(is_positive) as trust_pos
+            from answers where driver = 'trust' group by response_key
+        ),
+        counts as (
+            select a.driver,
+                   count(*) as n,
+                   count(*) filter (where a.is_positive) as n1,
+                   count(*) filter (where not a.is_positive) as n0,
+                   count(*) filter (where a.is_positive and t.trust_pos) as t1,
+                   count(*) filter (where not a.is_positive and t.trust_pos) as t0,
+                   count(*) filter (where t.trust_pos) as tp
+            from answers a join trust t using (response_key)
+            where a.driver <> 'trust'
+            group by a.driver
+        ),
+        shares as (
+            select *, t1 / nullif(n1, 0) as p1, t0 / nullif(n0, 0) as p0 from counts
+        ),
+        shares_se as (
+            select *, sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0) as se from shares
+        )
+        select d.driver_label, d.driver_order, s.n, s.n1 as n_driver_positive,
+               s.n0 as n_driver_not_positive,
+               case when s.n >= 10 then 100 * s.p1 end as trust_share_if_positive,
+               case when s.n >= 10 then 100 * s.p0 end as trust_share_if_not_positive,
+               case when s.n >= 10 then 100 * (s.p1 - s.p0) end as difference,
+               case when s.n >= 10 then 100 * (s.p1 - s.p0 - {Z_95} * s.se) end as diff_ci_low,
+               case when s.n >= 10 then 100 * (s.p1 - s.p0 + {Z_95} * s.se) end as diff_ci_high,
+               case when s.n >= 10 then
+                   (s.t1 * (s.n0 - s.t0) - (s.n1 - s.t1) * s.t0)
+                   / nullif(sqrt(s.n1 * s.n0 * s.tp * (s.n - s.tp)), 0) end as phi,
+               s.n < 10 as is_suppressed
+        from shares_se s
+        join marts.dim_driver d using (driver)
+        order by abs(s.p1 - s.p0) desc nulls last, d.driver_order
+        """,
+        tuple(params),
+    )
+
+
+def recent_comments(
+    scope: Scope, sentiment: str | None = None, driver: str | None = None, limit: int = 50
+) -> pd.DataFrame:
+    """The latest redacted comments, optionally by sentiment band and answered driver."""
+    where, params = conditions(scope, period="r.", service="r.service_id", agency=None,
+                               channel="r.channel")  # fmt: skip
+    extra = ""
+    if sentiment in SENTIMENTS:
+        extra += " and r." + SENTIMENTS[sentiment]
+    if driver:
+        extra += (
+            " and exists (select 1 from marts.fct_transaction_feedback f"
+            " where f.response_key = r.response_key and f.driver = ?)"
+        )
+        params.append(driver)
+    return run(
+        f"""
+        select r.submitted_at, c.channel_label as channel, r.comment_sentiment, r.comment
+        from marts.fct_response r
+        left join marts.dim_channel c on c.channel = r.channel
+        where {where} and r.comment is not null and r.comment <> '' {extra}
+        order by r.submitted_at desc
+        limit ?
+        """,
+        (*params, int(limit)),
+    )

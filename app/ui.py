@@ -1,0 +1,104 @@
+"""Layout helpers shared by the pages: page start, empty states, formatting, charts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app import data, filters
+from app.data import Scope
+
+MIN_N = 10  # below this many answers a score is suppressed (METRICS.md)
+
+
+def start(title: str, caption: str | None = None,
+          show: Sequence[str] = filters.KEYS) -> Scope:  # fmt: skip
+    """Title, the empty-warehouse stop, and the sidebar filters; returns the scope."""
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    if data.current_snapshot() is None:
+        no_snapshot()
+    try:
+        latest = data.latest_scope()
+    except data.NoSnapshotError:  # CURRENT changed under us and the retry failed too
+        no_snapshot()
+    if latest is None:
+        st.info("The published snapshot holds no feedback yet — land files and run `make run`.")
+        if "fy" in show:
+            st.stop()
+        latest = Scope(0, 1)
+    scope = filters.sidebar(latest, show) if show else latest
+    _snapshot_note()
+    return scope
+
+
+def no_snapshot() -> None:
+    st.info(
+        "**No data yet — run `make run`.**\n\n"
+        "`make run` generates demo agency feeds, loads them, builds the marts and "
+        "publishes the read-only snapshot this dashboard shows. With your own feeds in "
+        "`$CX_DATA_DIR/landing/`, run `cxwh pipeline` instead."
+    )
+    st.stop()
+
+
+def _snapshot_note() -> None:
+    snapshot = data.current_snapshot()
+    if snapshot is not None:
+        st.sidebar.caption(f"Snapshot version `{snapshot.version}`")
+
+
+def quarter_label(scope: Scope) -> str:
+    return f"FY{scope.fiscal_year} Q{scope.fiscal_quarter}"
+
+
+def no_data_for_quarter(scope: Scope, what: str = "feedback") -> None:
+    st.info(
+        f"No {what} for {quarter_label(scope)} with these filters. "
+        "Choose another quarter or widen the filters in the sidebar."
+    )
+
+
+def fmt_n(n: object) -> str:
+    return "–" if is_missing(n) else f"{int(n):,}"
+
+
+def is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_score(score: object, n: object) -> str:
+    """'75.0 (n=40)'; a suppressed or missing score shows only its n."""
+    if is_missing(n):
+        return "no answers"
+    if int(n) < MIN_N or is_missing(score):
+        return f"suppressed (n={int(n):,})"
+    return f"{float(score):.1f} (n={int(n):,})"
+
+
+def fmt_change(change: object, significant: object) -> str:
+    if is_missing(change):
+        return "–"
+    verdict = "significant" if significant is True or significant == 1 else "not significant"
+    return f"{float(change):+.1f} pts ({verdict})"
+
+
+def fmt_pct(share: object) -> str:
+    return "–" if is_missing(share) else f"{100 * float(share):.1f}%"
+
+
+def chart(fig: go.Figure, alt_text: str, table: pd.DataFrame, key: str) -> None:
+    """A chart, its text alternative and its data table one click away (Section 508)."""
+    st.plotly_chart(fig, key=key, config={"displaylogo": False})
+    st.caption(alt_text)
+    with st.expander("Data table"):
+        st.dataframe(table, hide_index=True)
+
+
+def table(df: pd.DataFrame, **column_config) -> None:
+    st.dataframe(df, hide_index=True, column_config=column_config or None)

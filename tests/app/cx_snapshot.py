@@ -1,0 +1,613 @@
+"""A tiny published snapshot for the dashboard tests (AppTest and the browser).
+
+Table columns and types come from the dbt contracts (`dbt/models/marts/**/*.yml`)
+where they exist, else from the starting contract in docs/interfaces.md, and the
+`meta` tables from the publish step's own DDL: a renamed column fails the tests
+instead of passing silently. The rows are hand-written; the tests compute every
+number they expect from these rows in Python, never with the app's SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+VERSION = "20260115T120000000000Z"
+
+# docs/interfaces.md's starting contract, for marts whose YAML is not written yet.
+FALLBACK = {
+    "dim_service": "service_id varchar, agency_code varchar, provider varchar, "
+    "service_name varchar, journey_id varchar, benchmark_sector varchar",
+    "dim_driver": "driver varchar, driver_label varchar, driver_order integer, "
+    "question_text varchar",
+    "dim_channel": "channel varchar, channel_label varchar, touchpoints_channel varchar",
+    "dim_fiscal_quarter": "fiscal_year integer, fiscal_quarter integer, quarter_label varchar, "
+    "quarter_start date, quarter_end date, prev_fiscal_year integer, prev_fiscal_quarter integer",
+    "dim_journey_stage": "journey_id varchar, journey_name varchar, stage_key varchar, "
+    "stage_label varchar, stage_order integer, is_last_stage boolean",
+    "dim_benchmark": "benchmark_sector varchar, driver varchar, score double, "
+    "source_name varchar, benchmark_year integer",
+    "fct_response": "response_key varchar, source varchar, source_record_id varchar, "
+    "service_id varchar, agency_code varchar, channel varchar, touchpoint varchar, "
+    "survey_type varchar, case_id varchar, journey_id varchar, journey_stage_key varchar, "
+    "customer_key varchar, is_anonymous boolean, submitted_at timestamptz, "
+    "fiscal_year integer, fiscal_quarter integer, n_answers integer, comment varchar, "
+    "comment_sentiment double, _source_file varchar, _row_number bigint, "
+    "_loaded_at timestamptz",
+    "fct_transaction_feedback": "response_key varchar, service_id varchar, "
+    "agency_code varchar, channel varchar, touchpoint varchar, survey_type varchar, "
+    "case_id varchar, journey_id varchar, journey_stage_key varchar, customer_key varchar, "
+    "submitted_at timestamptz, fiscal_year integer, fiscal_quarter integer, driver varchar, "
+    "scale varchar, answer_value integer, is_positive boolean, is_negative boolean, "
+    "_source varchar, _source_file varchar, _row_number bigint, _loaded_at timestamptz",
+    "fct_journey": "journey_key varchar, journey_id varchar, case_id varchar, "
+    "customer_key varchar, started_at timestamptz, ended_at timestamptz, fiscal_year integer, "
+    "fiscal_quarter integer, furthest_stage varchar, furthest_stage_order integer, "
+    "n_stages_reached integer, is_completed boolean, is_open boolean, "
+    "dropped_at_stage varchar, duration_days double, n_touchpoints integer, "
+    "n_responses integer, n_answers integer, n_positive integer, journey_score double, "
+    "pain_point_stage varchar",
+    "fct_relationship": "customer_key varchar, fiscal_year integer, fiscal_quarter integer, "
+    "first_seen_at timestamptz, is_new_customer boolean, tenure_days integer, "
+    "tenure_quarters integer, n_interactions integer, n_interactions_to_date integer, "
+    "n_services_to_date integer, n_agencies_to_date integer, channels_used varchar, "
+    "trust_n integer, trust_positive integer, trust_score double, trust_n_to_date integer, "
+    "trust_positive_to_date integer, trust_score_to_date double, prev_trust_score double, "
+    "trust_change double",
+    "agg_quarterly_service_scores": "service_id varchar, agency_code varchar, "
+    "fiscal_year integer, fiscal_quarter integer, channel varchar, driver varchar, "
+    "n bigint, n_positive bigint, score double, mean_likert double, ci_low double, "
+    "ci_high double, is_suppressed boolean, prev_n bigint, prev_score double, "
+    "score_change double, p_value double, is_change_significant boolean",
+    "agg_response_rates": "service_id varchar, fiscal_year integer, fiscal_quarter integer, "
+    "channel varchar, n_responses bigint, volume_of_customers bigint, "
+    "volume_offered_survey bigint, response_rate double",
+    "agg_journey_stage_quarterly": "journey_id varchar, stage_key varchar, "
+    "stage_order integer, fiscal_year integer, fiscal_quarter integer, n_entered bigint, "
+    "n_completed bigint, n_abandoned bigint, n_open bigint, drop_off_rate double, "
+    "median_dwell_days double, n_answers bigint, n_positive bigint, score double, "
+    "ci_low double, ci_high double, is_suppressed boolean, mean_sentiment double, "
+    "is_pain_point boolean",
+    "agg_action_plan_progress": "initiative_id varchar, agency_code varchar, "
+    "service_id varchar, title varchar, target_driver varchar, owner varchar, "
+    "start_date date, status varchar, milestones_total integer, milestones_done integer, "
+    "next_milestone varchar, next_milestone_due date, n_before bigint, score_before double, "
+    "n_since bigint, score_since double, score_change double, is_change_significant boolean",
+}
+# The publish step's meta tables (dagster_project/publish.py, interfaces.md).
+META_FALLBACK = {
+    "publish_info": "version varchar, published_at timestamptz, dagster_run_id varchar",
+    "source_freshness": "source varchar, last_loaded_at timestamptz, "
+    "last_delivered_at timestamptz, files_loaded bigint",
+    "check_results": "check_name varchar, asset varchar, passed boolean, severity varchar, "
+    "description varchar, checked_at timestamptz",
+}
+
+
+def _parse(columns: str) -> list[tuple[str, str]]:
+    return [tuple(c.strip().split(" ", 1)) for c in columns.split(",")]
+
+
+def contract() -> dict[str, list[tuple[str, str]]]:
+    """schema.table -> [(column, type)], the dbt YAML contracts taking precedence."""
+    tables = {f"marts.{t}": _parse(cols) for t, cols in FALLBACK.items()}
+    for path in sorted((REPO / "dbt" / "models" / "marts").rglob("*.yml")):
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
+            cols = [(c["name"], c["data_type"]) for c in model.get("columns", [])
+                    if c.get("data_type")]  # fmt: skip
+            if cols:
+                tables[f"marts.{model['name']}"] = cols
+    for t, cols in META_FALLBACK.items():
+        tables[f"meta.{t}"] = _parse(cols)
+    return tables
+
+
+def meta_ddl() -> str | None:
+    """The publish step's own DDL for meta.*, when that module exists."""
+    try:
+        from dagster_project.publish import META_DDL
+    except ImportError:
+        return None
+    return META_DDL.replace("snap.meta", "meta")
+
+
+def write_snapshot(data_dir: Path, rows: dict[str, list[dict]], version: str = VERSION) -> Path:
+    """Write published/warehouse-<version>.duckdb with every contract table and point
+    CURRENT at it, the way the publish step does."""
+    published = data_dir / "published"
+    published.mkdir(parents=True, exist_ok=True)
+    path = published / f"warehouse-{version}.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts; create schema meta")
+    ddl = meta_ddl()
+    tables = contract()
+    if ddl:
+        con.execute(ddl)
+        tables = {k: v for k, v in tables.items() if not k.startswith("meta.")}
+    for table, cols in tables.items():
+        con.execute(f"create table {table} ({', '.join(f'{c} {t}' for c, t in cols)})")
+    for table, table_rows in rows.items():
+        for row in table_rows:
+            names = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            con.execute(f"insert into {table} ({names}) values ({marks})", list(row.values()))
+    con.close()
+    (published / "CURRENT").write_text(path.name + "\n")
+    return path
+
+
+# ---------------------------------------------------------------------------- rows
+def ts(y: int, m: int, d: int, h: int = 12) -> datetime:
+    return datetime(y, m, d, h, tzinfo=UTC)
+
+
+FY, FQ = 2026, 1  # the latest quarter with data; FY2025 Q4 is the previous one
+SERVICES = [
+    dict(service_id="fsa-fafsa", agency_code="ED", provider="Federal Student Aid",
+         service_name="Complete the FAFSA form", journey_id="student-aid",
+         benchmark_sector="education"),
+    dict(service_id="irs-refund-status", agency_code="TREAS", provider="Internal Revenue Service",
+         service_name="Check the status of a refund", journey_id="tax-filing",
+         benchmark_sector="financial_services"),
+    dict(service_id="ssa-retirement", agency_code="SSA", provider="Social Security Administration",
+         service_name="Apply for retirement benefits", journey_id=None,
+         benchmark_sector="insurance"),
+]  # fmt: skip
+AGENCY = {s["service_id"]: s["agency_code"] for s in SERVICES}
+NAME = {s["service_id"]: s["service_name"] for s in SERVICES}
+DRIVERS = [("satisfaction", "Satisfaction", 1), ("trust", "Trust", 2), ("ease", "Ease", 4)]
+
+# (service, fy, fq, channel, driver, n, n_positive, prev_n, prev_positive, p_value, significant)
+SCORES = [
+    ("fsa-fafsa", 2026, 1, "all", "trust", 40, 30, 50, 30, 0.13, False),
+    ("fsa-fafsa", 2026, 1, "all", "satisfaction", 40, 32, 50, 35, 0.28, False),
+    ("fsa-fafsa", 2026, 1, "all", "ease", 38, 19, 45, 23, 0.92, False),
+    ("irs-refund-status", 2026, 1, "all", "trust", 20, 18, 20, 10, 0.006, True),
+    ("irs-refund-status", 2026, 1, "all", "satisfaction", 20, 10, 20, 11, 0.75, False),
+    ("irs-refund-status", 2026, 1, "all", "ease", 9, 6, 12, 6, None, None),
+    ("ssa-retirement", 2026, 1, "all", "trust", 7, 5, None, None, None, None),
+    ("ssa-retirement", 2026, 1, "all", "satisfaction", 12, 6, None, None, None, None),
+    ("ssa-retirement", 2026, 1, "all", "ease", 11, 11, None, None, None, None),
+    ("fsa-fafsa", 2026, 1, "web", "trust", 25, 20, None, None, None, None),
+    ("fsa-fafsa", 2026, 1, "phone", "trust", 15, 10, None, None, None, None),
+    ("fsa-fafsa", 2026, 1, "web", "satisfaction", 25, 21, None, None, None, None),
+    ("fsa-fafsa", 2026, 1, "phone", "satisfaction", 15, 11, None, None, None, None),
+    ("irs-refund-status", 2026, 1, "web", "trust", 20, 18, None, None, None, None),
+    ("irs-refund-status", 2026, 1, "web", "ease", 9, 6, None, None, None, None),
+    ("fsa-fafsa", 2025, 4, "all", "trust", 50, 30, None, None, None, None),
+    ("fsa-fafsa", 2025, 4, "all", "satisfaction", 50, 35, None, None, None, None),
+    ("fsa-fafsa", 2025, 4, "all", "ease", 45, 23, None, None, None, None),
+    ("irs-refund-status", 2025, 4, "all", "trust", 20, 10, None, None, None, None),
+    ("irs-refund-status", 2025, 4, "all", "satisfaction", 20, 11, None, None, None, None),
+    ("irs-refund-status", 2025, 4, "all", "ease", 12, 6, None, None, None, None),
+]
+
+
+def wilson(pos: int, n: int) -> tuple[float, float]:
+    z = 1.959964
+    p = pos / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return 100 * (centre - half), 100 * (centre + half)
+
+
+def _score_rows() -> list[dict]:
+    out = []
+    for svc, fy, fq, ch, drv, n, pos, pn, ppos, p, sig in SCORES:
+        low, high = wilson(pos, n)
+        prev = None if pn is None else 100 * ppos / pn
+        out.append(dict(
+            service_id=svc, agency_code=AGENCY[svc], fiscal_year=fy, fiscal_quarter=fq,
+            channel=ch, driver=drv, n=n, n_positive=pos, score=100 * pos / n,
+            ci_low=low, ci_high=high, is_suppressed=n < 10, prev_n=pn, prev_score=prev,
+            score_change=None if prev is None else 100 * pos / n - prev, p_value=p,
+            is_change_significant=sig,
+        ))  # fmt: skip
+    return out
+
+
+# (service, fy, fq, channel, responses, customers, offered)
+RATES = [
+    ("fsa-fafsa", 2026, 1, "all", 45, 1000, 300),
+    ("irs-refund-status", 2026, 1, "all", 22, 800, 200),
+    ("ssa-retirement", 2026, 1, "all", 12, 500, None),
+    ("fsa-fafsa", 2026, 1, "web", 28, 600, 200),
+    ("fsa-fafsa", 2026, 1, "phone", 17, 400, 100),
+    ("fsa-fafsa", 2025, 4, "all", 55, 1100, 320),
+    ("irs-refund-status", 2025, 4, "all", 22, 700, 180),
+]
+
+# FAFSA responses in FY2026 Q1: (key, channel, trust 1-5, satisfaction 1-5 or None,
+# ease indicator 1/0 or None, customer or None, comment, sentiment, day of December)
+RESPONSES = [
+    ("r01", "web", 5, 5, 1, "c1", "Quick and clear, thank you", 0.6, 1),
+    ("r02", "web", 4, 4, 1, "c2", None, None, 2),
+    ("r03", "web", 2, 2, 0, None, "The form kept timing out [EMAIL]", -0.7, 3),
+    ("r04", "web", 5, 4, 1, "c3", None, None, 4),
+    ("r05", "phone", 1, 1, 0, None, "Waited an hour on hold", -0.3, 5),
+    ("r06", "phone", 4, 3, 1, "c4", "It was fine", 0.0, 6),
+    ("r07", "web", 3, 4, None, "c5", None, None, 7),
+    ("r08", "web", 4, 5, 0, None, None, None, 8),
+    ("r09", "phone", 2, None, None, None, None, None, 9),
+    ("r10", "web", 5, 5, 1, "c6", "Great help from the agent", 0.8, 10),
+    ("r11", "web", 1, None, 0, None, None, None, 11),
+    ("r12", "web", 4, 4, None, None, None, None, 12),
+]
+
+
+def _response_rows() -> tuple[list[dict], list[dict]]:
+    responses, answers = [], []
+    base = dict(service_id="fsa-fafsa", agency_code="ED", fiscal_year=FY, fiscal_quarter=FQ)
+    for key, ch, trust, sat, ease, cust, comment, sent, day in RESPONSES:
+        at = ts(2025, 12, day)
+        responses.append(dict(base, response_key=key, channel=ch, customer_key=cust,
+                              is_anonymous=cust is None, submitted_at=at, comment=comment,
+                              comment_sentiment=sent))  # fmt: skip
+        for driver, scale, value in (("trust", "likert5", trust),
+                                     ("satisfaction", "likert5", sat),
+                                     ("ease", "indicator", ease)):  # fmt: skip
+            if value is None:
+                continue
+            positive = value >= 4 if scale == "likert5" else value == 1
+            negative = value <= 2 if scale == "likert5" else value == 0
+            answers.append(dict(base, response_key=key, channel=ch, customer_key=cust,
+                                submitted_at=at, driver=driver, scale=scale,
+                                answer_value=value, is_positive=positive,
+                                is_negative=negative))  # fmt: skip
+    # Two IRS responses, both anonymous, so the anonymous share spans services.
+    for key in ("r90", "r91"):
+        responses.append(dict(base, service_id="irs-refund-status", agency_code="TREAS",
+                              response_key=key, channel="web", customer_key=None,
+                              is_anonymous=True, submitted_at=ts(2025, 11, 1)))  # fmt: skip
+    return responses, answers
+
+
+# Student-aid journey map, FY2026 Q1: (stage, order, label, entered, completed,
+# abandoned, open, dwell, answers, positive, sentiment, pain point)
+STAGES = [
+    ("create-account", 1, "Create an account", 100, 80, 15, 5, 1.0, 30, 24, 0.3, False),
+    ("submit-fafsa", 2, "Submit the FAFSA", 80, 60, 15, 5, 6.5, 25, 15, 0.1, False),
+    ("receive-aid-offer", 3, "Receive an aid offer", 60, 50, 5, 5, 21.0, 8, 2, -0.2, False),
+    ("accept-aid", 4, "Accept aid", 50, 45, 3, 2, 3.0, 20, 9, -0.4, True),
+    ("disbursement", 5, "Disbursement", 45, 40, 0, 5, 10.0, 15, 12, 0.2, False),
+]
+# (case, completed, dropped at, open, duration, answers, positive)
+JOURNEYS = [
+    ("k1", True, None, False, 40.0, 5, 4), ("k2", True, None, False, 55.0, 4, 2),
+    ("k3", True, None, False, 61.0, 3, 3), ("k4", False, "submit-fafsa", False, None, 2, 0),
+    ("k5", False, "accept-aid", False, None, 3, 1), ("k6", False, None, True, None, 1, 1),
+]  # fmt: skip
+# (customer, new, tenure quarters, agencies to date, trust n, trust positive)
+CUSTOMERS = [
+    ("c1", True, 0, 1, 6, 3), ("c2", True, 0, 1, 5, 4), ("c3", False, 1, 2, 4, 4),
+    ("c4", False, 5, 1, 8, 6), ("c5", False, 5, 3, 7, 7), ("c6", False, 9, 2, 3, 1),
+]  # fmt: skip
+
+
+def rows() -> dict[str, list[dict]]:
+    responses, answers = _response_rows()
+    stage_rows = []
+    for key, order, _label, ent, comp, ab, op, dwell, na, npos, sent, pain in STAGES:
+        low, high = wilson(npos, na)
+        stage_rows.append(dict(
+            journey_id="student-aid", stage_key=key, stage_order=order, fiscal_year=FY,
+            fiscal_quarter=FQ, n_entered=ent, n_completed=comp, n_abandoned=ab, n_open=op,
+            drop_off_rate=ab / ent, median_dwell_days=dwell, n_answers=na, n_positive=npos,
+            score=100 * npos / na, ci_low=low, ci_high=high, is_suppressed=na < 10,
+            mean_sentiment=sent, is_pain_point=pain,
+        ))  # fmt: skip
+    return {
+        "marts.dim_service": SERVICES,
+        "marts.dim_driver": [
+            dict(driver=d, driver_label=lbl, driver_order=o, question_text=f"{lbl}?")
+            for d, lbl, o in DRIVERS
+        ],  # fmt: skip
+        "marts.dim_channel": [
+            dict(channel="web", channel_label="Website"),
+            dict(channel="phone", channel_label="Phone"),
+        ],  # fmt: skip
+        "marts.dim_fiscal_quarter": [
+            dict(fiscal_year=fy, fiscal_quarter=fq) for fy, fq in ((2025, 4), (2026, 1), (2026, 2))
+        ],  # fmt: skip
+        "marts.dim_journey_stage": [
+            dict(
+                journey_id="student-aid",
+                journey_name="Student aid",
+                stage_key=k,
+                stage_label=lbl,
+                stage_order=o,
+                is_last_stage=o == 5,
+            )
+            for k, o, lbl, *_ in STAGES
+        ]
+        + [
+            dict(
+                journey_id="tax-filing",
+                journey_name="Filing taxes",
+                stage_key="prepare",
+                stage_label="Prepare the return",
+                stage_order=1,
+                is_last_stage=False,
+            )
+        ],  # fmt: skip
+        "marts.dim_benchmark": [
+            dict(
+                benchmark_sector="education",
+                driver="trust",
+                score=70.0,
+                source_name="demo",
+                benchmark_year=2025,
+            ),
+            dict(
+                benchmark_sector="education",
+                driver="trust",
+                score=65.0,
+                source_name="demo",
+                benchmark_year=2024,
+            ),
+            dict(
+                benchmark_sector="financial_services",
+                driver="trust",
+                score=92.0,
+                source_name="demo",
+                benchmark_year=2025,
+            ),
+            dict(
+                benchmark_sector="insurance",
+                driver="trust",
+                score=75.0,
+                source_name="demo",
+                benchmark_year=2025,
+            ),
+            dict(
+                benchmark_sector="education",
+                driver="satisfaction",
+                score=78.0,
+                source_name="demo",
+                benchmark_year=2025,
+            ),
+        ],  # fmt: skip
+        "marts.agg_quarterly_service_scores": _score_rows(),
+        "marts.agg_response_rates": [
+            dict(
+                service_id=s,
+                fiscal_year=fy,
+                fiscal_quarter=fq,
+                channel=ch,
+                n_responses=r,
+                volume_of_customers=c,
+                volume_offered_survey=o,
+                response_rate=None if not o else r / o,
+            )
+            for s, fy, fq, ch, r, c, o in RATES
+        ],  # fmt: skip
+        "marts.fct_response": responses,
+        "marts.fct_transaction_feedback": answers,
+        "marts.agg_journey_stage_quarterly": stage_rows,
+        "marts.fct_journey": [
+            dict(
+                journey_key=k,
+                journey_id="student-aid",
+                case_id=k,
+                fiscal_year=FY,
+                fiscal_quarter=FQ,
+                is_completed=c,
+                dropped_at_stage=d,
+                is_open=o,
+                duration_days=dur,
+                n_answers=na,
+                n_positive=npos,
+            )
+            for k, c, d, o, dur, na, npos in JOURNEYS
+        ],  # fmt: skip
+        "marts.fct_relationship": [
+            dict(
+                customer_key=c,
+                fiscal_year=FY,
+                fiscal_quarter=FQ,
+                is_new_customer=new,
+                tenure_quarters=tq,
+                n_agencies_to_date=ag,
+                trust_n=tn,
+                trust_positive=tp,
+                trust_score=100 * tp / tn,
+            )
+            for c, new, tq, ag, tn, tp in CUSTOMERS
+        ],  # fmt: skip
+        "marts.agg_action_plan_progress": [
+            dict(
+                initiative_id="AP-ED-01",
+                agency_code="ED",
+                service_id="fsa-fafsa",
+                title="Pre-fill the FAFSA from tax data",
+                target_driver="trust",
+                owner="FSA CX lead",
+                start_date=date(2025, 10, 1),
+                status="in_progress",
+                milestones_total=3,
+                milestones_done=1,
+                next_milestone="Pilot with 5 schools",
+                next_milestone_due=date(2026, 2, 1),
+                n_before=50,
+                score_before=60.0,
+                n_since=40,
+                score_since=75.0,
+                score_change=15.0,
+                is_change_significant=False,
+            ),
+            dict(
+                initiative_id="AP-TREAS-01",
+                agency_code="TREAS",
+                service_id="irs-refund-status",
+                title="Proactive refund notices",
+                target_driver="ease",
+                owner="IRS Taxpayer Experience Office",
+                start_date=date(2025, 7, 1),
+                status="not_started",
+                milestones_total=2,
+                milestones_done=0,
+                next_milestone="Design notices",
+                next_milestone_due=date(2026, 3, 1),
+                n_before=12,
+                score_before=50.0,
+                n_since=9,
+                score_since=66.7,
+                score_change=16.7,
+                is_change_significant=False,
+            ),
+        ],  # fmt: skip
+        "marts.fct_action_plan_milestones": [
+            dict(
+                initiative_id="AP-ED-01",
+                agency_code="ED",
+                service_id="fsa-fafsa",
+                milestone="Agree data sharing with IRS",
+                milestone_order=1,
+                due_date=date(2025, 11, 1),
+                completed_date=date(2025, 10, 28),
+                status="completed",
+                is_done=True,
+                is_done_on_time=True,
+                due_fiscal_year=2026,
+                due_fiscal_quarter=1,
+            ),
+            dict(
+                initiative_id="AP-ED-01",
+                agency_code="ED",
+                service_id="fsa-fafsa",
+                milestone="Pilot with 5 schools",
+                milestone_order=2,
+                due_date=date(2026, 2, 1),
+                status="in_progress",
+                is_done=False,
+                due_fiscal_year=2026,
+                due_fiscal_quarter=2,
+            ),
+        ],  # fmt: skip
+        "marts.dim_cx_maturity": [
+            dict(
+                agency_code="ED",
+                fiscal_year=2026,
+                domain="measurement",
+                level=3,
+                target_level=4,
+                gap_to_target=1,
+                level_change=1,
+                notes="Quarterly A-11 survey on every channel",
+            ),
+            dict(
+                agency_code="TREAS",
+                fiscal_year=2026,
+                domain="digital",
+                level=2,
+                target_level=4,
+                gap_to_target=2,
+                level_change=None,
+                notes="First assessment",
+            ),
+        ],  # fmt: skip
+        "marts.fct_file_loads": [
+            dict(
+                load_id="L1",
+                source="touchpoints",
+                source_file="touchpoints/a.csv",
+                status="loaded",
+                rows_read=120,
+                rows_loaded=117,
+                rows_quarantined=3,
+                answers_quarantined=2,
+                started_at=ts(2026, 1, 10, 1),
+                finished_at=ts(2026, 1, 10, 2),
+            ),
+            dict(
+                load_id="L2",
+                source="touchpoints",
+                source_file="touchpoints/b.csv",
+                status="duplicate",
+                rows_read=0,
+                rows_loaded=0,
+                rows_quarantined=0,
+                answers_quarantined=0,
+                started_at=ts(2026, 1, 11, 1),
+                finished_at=ts(2026, 1, 11, 1),
+                message="same content as touchpoints/a.csv",
+            ),
+            dict(
+                load_id="L3",
+                source="contact_center",
+                source_file="contact_center/c.csv",
+                status="loaded",
+                rows_read=50,
+                rows_loaded=45,
+                rows_quarantined=5,
+                answers_quarantined=0,
+                started_at=ts(2026, 1, 12, 1),
+                finished_at=ts(2026, 1, 12, 3),
+            ),
+        ],  # fmt: skip
+        "marts.agg_quarantine_reasons": [
+            dict(
+                source="contact_center",
+                level="record",
+                reason="unknown queue",
+                n_rows=5,
+                n_files=1,
+                last_loaded_at=ts(2026, 1, 12, 3),
+            ),
+            dict(
+                source="touchpoints",
+                level="record",
+                reason="wrong column count",
+                n_rows=3,
+                n_files=1,
+                last_loaded_at=ts(2026, 1, 10, 2),
+            ),
+            dict(
+                source="touchpoints",
+                level="answer",
+                reason="value 6 outside likert5",
+                n_rows=2,
+                n_files=1,
+                last_loaded_at=ts(2026, 1, 10, 2),
+            ),
+        ],  # fmt: skip
+        "meta.publish_info": [
+            dict(version=VERSION, published_at=ts(2026, 1, 15), dagster_run_id="run-abc123")
+        ],  # fmt: skip
+        "meta.source_freshness": [
+            dict(
+                source="contact_center",
+                last_loaded_at=ts(2026, 1, 12, 3),
+                last_delivered_at=ts(2026, 1, 12, 0),
+                files_loaded=1,
+            ),
+            dict(
+                source="touchpoints",
+                last_loaded_at=ts(2026, 1, 11, 1),
+                last_delivered_at=ts(2026, 1, 11, 0),
+                files_loaded=1,
+            ),
+        ],  # fmt: skip
+        "meta.check_results": [
+            dict(
+                check_name="rows_read_equals_loaded_plus_quarantined",
+                asset="raw/touchpoints",
+                passed=True,
+                severity="ERROR",
+                description="ok",
+                checked_at=ts(2026, 1, 15),
+            ),
+            dict(
+                check_name="not_null_fct_response_service_id",
+                asset="fct_response",
+                passed=False,
+                severity="WARN",
+                description="2 nulls",
+                checked_at=ts(2026, 1, 15),
+            ),
+        ],  # fmt: skip
+    }
