@@ -1,0 +1,95 @@
+-- The quarterly A-11 report: per service x fiscal quarter x channel (and channel 'all')
+-- x driver, the positive share with its 95 % Wilson interval, the legacy 1-5 mean, the
+-- suppression flag, and the change since the previous fiscal quarter with a pooled
+-- two-proportion z-test.
+with
+
+answers as (
+
+    select * from {{ ref('fct_transaction_feedback') }}
+
+),
+
+by_channel as (
+
+    select
+        service_id, agency_code, fiscal_year, fiscal_quarter, channel, driver,
+        count(*) as n,
+        sum(case when is_positive then 1 else 0 end) as n_positive,
+        sum(case when scale = 'likert5' then 1 else 0 end) as n_likert,
+        sum(case when scale = 'likert5' then answer_value else 0 end) as likert_sum
+    from answers
+    group by service_id, agency_code, fiscal_year, fiscal_quarter, channel, driver
+
+),
+
+all_channels as (
+
+    select
+        service_id, agency_code, fiscal_year, fiscal_quarter, 'all' as channel, driver,
+        sum(n) as n, sum(n_positive) as n_positive,
+        sum(n_likert) as n_likert, sum(likert_sum) as likert_sum
+    from by_channel
+    group by service_id, agency_code, fiscal_year, fiscal_quarter, driver
+
+),
+
+cells as (
+
+    select * from by_channel
+    union all
+    select * from all_channels
+
+),
+
+scored as (
+
+    select
+        service_id, agency_code, fiscal_year, fiscal_quarter, channel, driver,
+        cast(n as bigint) as n,
+        cast(n_positive as bigint) as n_positive,
+        -- rounded for publication (4 decimals of a 0-100 score); tests compare exactly
+        round(100.0 * n_positive / n, 4) as score,
+        round(case when n_likert > 0 then cast(likert_sum as double) / n_likert end, 4)
+            as mean_likert,
+        round(100.0 * {{ wilson_low('n_positive', 'n') }}, 4) as ci_low,
+        round(100.0 * {{ wilson_high('n_positive', 'n') }}, 4) as ci_high,
+        n < {{ var('min_reportable_n') }} as is_suppressed
+    from cells
+
+)
+
+select
+    current_quarter.service_id,
+    current_quarter.agency_code,
+    cast(current_quarter.fiscal_year as integer) as fiscal_year,
+    cast(current_quarter.fiscal_quarter as integer) as fiscal_quarter,
+    current_quarter.channel,
+    current_quarter.driver,
+    current_quarter.n,
+    current_quarter.n_positive,
+    cast(current_quarter.score as double) as score,
+    cast(current_quarter.mean_likert as double) as mean_likert,
+    cast(current_quarter.ci_low as double) as ci_low,
+    cast(current_quarter.ci_high as double) as ci_high,
+    current_quarter.is_suppressed,
+    previous_quarter.n as prev_n,
+    cast(previous_quarter.score as double) as prev_score,
+    cast(current_quarter.score - previous_quarter.score as double) as score_change,
+    cast(round({{ two_proportion_p_value(
+        'current_quarter.n_positive', 'current_quarter.n',
+        'previous_quarter.n_positive', 'previous_quarter.n') }}, 6) as double) as p_value,
+    coalesce({{ two_proportion_p_value(
+        'current_quarter.n_positive', 'current_quarter.n',
+        'previous_quarter.n_positive', 'previous_quarter.n') }}
+        < {{ var('significance_alpha') }}, false) as is_change_significant
+from scored as current_quarter
+-- the calendar predecessor, not the last quarter with answers: no answers, no change
+left join scored as previous_quarter
+    on current_quarter.service_id = previous_quarter.service_id
+    and current_quarter.channel = previous_quarter.channel
+    and current_quarter.driver = previous_quarter.driver
+    and previous_quarter.fiscal_year
+    = {{ prev_fiscal_year('current_quarter.fiscal_year', 'current_quarter.fiscal_quarter') }}
+    and previous_quarter.fiscal_quarter
+    = {{ prev_fiscal_quarter('current_quarter.fiscal_quarter') }}
