@@ -75,7 +75,7 @@ select
     current_quarter.is_suppressed,
     previous_quarter.n as prev_n,
     cast(previous_quarter.score as double) as prev_score,
-    cast(current_quarter.score - previous_quarter.score as double) as score_change,
+    cast(round(current_quarter.score - previous_quarter.score, 4) as double) as score_change,
     cast(round({{ two_proportion_p_value(
         'current_quarter.n_positive', 'current_quarter.n',
         'previous_quarter.n_positive', 'previous_quarter.n') }}, 6) as double) as p_value,

@@ -1,0 +1,69 @@
+-- The quarterly aggregates add up to the facts: per service x quarter x driver, the
+-- `all` row's n and n_positive equal the fact counts, and so do the sums over the
+-- channel rows; agg_response_rates' `all` responses equal fct_response's count.
+with
+
+facts as (
+
+    select
+        service_id, fiscal_year, fiscal_quarter, driver,
+        count(*) as n,
+        sum(case when is_positive then 1 else 0 end) as n_positive
+    from {{ ref('fct_transaction_feedback') }}
+    group by service_id, fiscal_year, fiscal_quarter, driver
+
+),
+
+aggregated as (
+
+    select
+        service_id, fiscal_year, fiscal_quarter, driver,
+        sum(case when channel = 'all' then n else 0 end) as n_all,
+        sum(case when channel = 'all' then n_positive else 0 end) as n_positive_all,
+        sum(case when channel != 'all' then n else 0 end) as n_channels,
+        sum(case when channel != 'all' then n_positive else 0 end) as n_positive_channels
+    from {{ ref('agg_quarterly_service_scores') }}
+    group by service_id, fiscal_year, fiscal_quarter, driver
+
+),
+
+score_mismatches as (
+
+    select
+        'agg_quarterly_service_scores' as model,
+        coalesce(facts.service_id, aggregated.service_id) as service_id,
+        coalesce(facts.fiscal_year, aggregated.fiscal_year) as fiscal_year,
+        coalesce(facts.fiscal_quarter, aggregated.fiscal_quarter) as fiscal_quarter
+    from facts
+    full outer join aggregated
+        on facts.service_id = aggregated.service_id
+        and facts.fiscal_year = aggregated.fiscal_year
+        and facts.fiscal_quarter = aggregated.fiscal_quarter
+        and facts.driver = aggregated.driver
+    where facts.n is null or aggregated.n_all is null
+        or facts.n != aggregated.n_all or facts.n != aggregated.n_channels
+        or facts.n_positive != aggregated.n_positive_all
+        or facts.n_positive != aggregated.n_positive_channels
+
+),
+
+rate_mismatches as (
+
+    select
+        'agg_response_rates' as model,
+        cast(null as varchar) as service_id,
+        cast(null as integer) as fiscal_year,
+        cast(null as integer) as fiscal_quarter
+    from (select count(*) as n from {{ ref('fct_response') }}) as responses
+    cross join (
+        select coalesce(sum(n_responses), 0) as n
+        from {{ ref('agg_response_rates') }}
+        where channel = 'all'
+    ) as rates
+    where responses.n != rates.n
+
+)
+
+select * from score_mismatches
+union all
+select * from rate_mismatches
