@@ -191,7 +191,7 @@ def _load_one(
             if parsed.status == "ok":
                 read, valid = writer.count_records(con)
                 if read == 0:
-                    result.status, result.message = "empty", "header only: no data rows"
+                    result.status, result.message = "empty", "no data rows (header only)"
                 else:
                     con.begin()
                     in_transaction = True
@@ -283,4 +283,4 @@ def load_source(
 def load_all(settings: Settings | None = None, progress: bool = False) -> list[LoadSummary]:
     """Load every source, in the order of `settings.SOURCES`."""
     settings = settings or get_settings()
-    return [load_source(s, settings, progress) for s in SOURCES if s in SPECS]
+    return [load_source(s, settings, progress) for s in SOURCES]

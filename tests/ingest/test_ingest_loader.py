@@ -76,7 +76,7 @@ def test_same_file_twice_empty_header_only_unknown_kind(land, sql):
         ("touchpoints/deeper/copy-of-x.csv", "duplicate", 0,
          "same content (sha256) as touchpoints/x.csv, already loaded"),
         ("touchpoints/empty.csv", "empty", 0, "empty file (0 bytes)"),
-        ("touchpoints/header.csv", "empty", 0, "header only: no data rows"),
+        ("touchpoints/header.csv", "empty", 0, "no data rows (header only)"),
         ("touchpoints/notes.xlsx", "unknown_kind", 0,
          "unexpected file type '.xlsx' for touchpoints (expected .csv)"),
     ]  # fmt: skip
