@@ -45,21 +45,18 @@ cols[4].metric("Services meeting the trust benchmark",
                help="Services with 10+ trust answers and a benchmark for their sector")  # fmt: skip
 
 st.subheader("Trust and satisfaction by service")
-wide = scores[scores.driver.isin(["trust", "satisfaction"])].pivot_table(
-    index="service_name", columns="driver", aggfunc="first",
-    values=["score", "n", "score_change", "is_change_significant", "benchmark_score"],
-)  # fmt: skip
-by_service = pd.DataFrame(index=wide.index)
+by_service = pd.DataFrame(index=pd.Index(scores.service_name.unique(), name="service_name"))
 for driver in ("trust", "satisfaction"):
-    if ("n", driver) not in wide.columns:
+    rows = scores[scores.driver == driver].set_index("service_name").reindex(by_service.index)
+    if rows.n.isna().all():
         continue
-    by_service[driver.title()] = [ui.fmt_score(s, n) for s, n in
-                                  zip(wide["score", driver], wide["n", driver], strict=True)]  # fmt: skip
-    by_service[f"{driver.title()} change"] = [
-        ui.fmt_change(c, g) for c, g in
-        zip(wide["score_change", driver], wide["is_change_significant", driver], strict=True)
-    ]  # fmt: skip
-    by_service[f"{driver.title()} benchmark"] = wide["benchmark_score", driver].round(1)
+    title = driver.title()
+    by_service[title] = [ui.fmt_score(s, n) for s, n in zip(rows.score, rows.n, strict=True)]
+    by_service[f"{title} change"] = [
+        ui.fmt_change(c, g)
+        for c, g in zip(rows.score_change, rows.is_change_significant, strict=True)
+    ]
+    by_service[f"{title} benchmark"] = rows.benchmark_score.round(1)
 ui.table(by_service.reset_index().rename(columns={"service_name": "Service"}))
 
 st.subheader("Trust against the sector benchmark")

@@ -1,0 +1,130 @@
+"""Journeys, Relationships, CX Action Plans, Data quality and OMB export pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from cx_snapshot import CUSTOMERS, JOURNEYS, RESPONSES, SCORES, STAGES, rows
+from expected import customers, score_text
+from helpers import all_cells, frame, metrics, open_page, texts
+
+pytestmark = pytest.mark.usefixtures("snapshot")
+
+
+def test_journey_map_shows_funnel_scores_and_pain_point():
+    at = open_page("journeys")
+    assert at.selectbox(key="journey").value == "student-aid"  # the busiest journey
+    shown = metrics(at)
+    assert shown["Journeys started"][0] == str(len(JOURNEYS))
+    assert shown["Completed"][0] == str(sum(1 for j in JOURNEYS if j[1]))
+    assert shown["Dropped out"][0] == str(sum(1 for j in JOURNEYS if j[2]))
+    assert shown["Still open"][0] == str(sum(1 for j in JOURNEYS if j[3]))
+    assert shown["Journey score (% positive)"][0] == score_text(
+        sum(j[6] for j in JOURNEYS), sum(j[5] for j in JOURNEYS)
+    )
+    table = frame(at, "pain_point").set_index("stage_label")
+    assert list(table.index) == [s[2] for s in sorted(STAGES, key=lambda s: s[1])]
+    for _k, _o, label, entered, _c, ab, _op, _d, na, npos, _s, pain in STAGES:
+        assert table.loc[label, "n_entered"] == entered
+        assert table.loc[label, "score"] == score_text(npos, na)
+        assert table.loc[label, "drop_off"] == f"{100 * ab / entered:.1f}%"
+        assert table.loc[label, "pain_point"] == ("yes" if pain else "")
+    assert table.loc["Receive an aid offer", "score"] == "suppressed (n=8)"
+    assert "Pain point: Accept aid" in texts(at)
+
+
+def test_journey_without_activity_in_the_quarter():
+    at = open_page("journeys", fy="2025", q="4")
+    assert "No journey activity" in texts(at) and "FY2025 Q4" in texts(at)
+
+
+def test_relationships_trust_by_tenure_agencies_and_anonymity():
+    at = open_page("relationships")
+    shown = metrics(at)
+    assert shown["Identified customers"][0] == str(len(CUSTOMERS))
+    assert shown["New this quarter"][0] == str(sum(1 for c in CUSTOMERS if c[1]))
+    assert shown["Returning"][0] == str(sum(1 for c in CUSTOMERS if not c[1]))
+    anonymous = sum(1 for r in RESPONSES if r[5] is None) + 2  # + the two IRS responses
+    assert shown["Anonymous feedback"][0] == f"{100 * anonymous / (len(RESPONSES) + 2):.1f}%"
+    tenure = [d.value for d in at.dataframe if "0: first quarter" in set(d.value.customer_group)]
+    tenure = tenure[0].set_index("customer_group")
+    n, tn, tp = customers(lambda c: c[2] == 0)
+    assert (tenure.loc["0: first quarter", "n_customers"], tenure.loc["0: first quarter",
+            "trust_n"]) == (n, tn)  # fmt: skip
+    assert tenure.loc["0: first quarter", "trust_score"] == pytest.approx(100 * tp / tn)
+    n, tn, tp = customers(lambda c: c[2] == 1)
+    assert tn < 10 and tenure.loc["1 quarter", "trust_n"] == tn
+    assert tenure["trust_score"].isna()["1 quarter"]  # suppressed: n shown, no score
+    agencies = [d.value for d in at.dataframe if "1 agency" in set(d.value.customer_group)]
+    agencies = agencies[0].set_index("customer_group")
+    n, tn, tp = customers(lambda c: c[3] == 1)
+    assert agencies.loc["1 agency", "trust_score"] == pytest.approx(100 * tp / tn)
+
+
+def test_relationships_anonymous_share_follows_the_service_filter():
+    at = open_page("relationships", service="irs-refund-status")
+    assert metrics(at)["Anonymous feedback"][0] == "100.0%"
+
+
+def test_action_plans_show_before_and_since_with_suppression():
+    at = open_page("action_plans")
+    plans = {p["initiative_id"]: p for p in rows()["marts.agg_action_plan_progress"]}
+    table = frame(at, "next_milestone").set_index("initiative_id")
+    for pid, plan in plans.items():
+        assert table.loc[pid, "owner"] == plan["owner"]
+        assert table.loc[pid, "status"] == plan["status"]
+        assert table.loc[pid, "milestones"] == (
+            f"{plan['milestones_done']} of {plan['milestones_total']}"
+        )
+    assert table.loc["AP-ED-01", "before"] == "60.0 (n=50)"
+    assert table.loc["AP-ED-01", "since"] == "75.0 (n=40)"
+    assert table.loc["AP-ED-01", "change"] == "+15.0 pts (not significant)"
+    assert table.loc["AP-TREAS-01", "since"] == "suppressed (n=9)"
+    assert table.loc["AP-TREAS-01", "change"] == "–"
+    assert metrics(at)["Milestones done"][0] == "1 of 5"
+    assert len(frame(at, "milestone_order")) == 2
+    assert set(frame(at, "gap_to_target").agency_code) == {"ED", "TREAS"}
+    ed = open_page("action_plans", agency="ED")
+    assert list(frame(ed, "next_milestone").initiative_id) == ["AP-ED-01"]
+    assert list(frame(ed, "gap_to_target").agency_code) == ["ED"]
+
+
+def test_data_quality_counts_files_quarantine_and_checks():
+    at = open_page("data_quality")
+    loads = rows()["marts.fct_file_loads"]
+    shown = metrics(at)
+    assert shown["Files loaded"][0] == str(sum(1 for f in loads if f["status"] == "loaded"))
+    assert shown["Rows loaded"][0] == str(sum(f["rows_loaded"] for f in loads))
+    assert shown["Rows quarantined"][0] == str(sum(f["rows_quarantined"] for f in loads))
+    assert shown["Checks passed"][0] == "1 of 2"
+    reasons = frame(at, "reason").set_index("reason")
+    assert reasons.loc["unknown queue", "n_rows"] == 5
+    assert set(frame(at, "last_delivered_at").source) == {"contact_center", "touchpoints"}
+    assert "not_null_fct_response_service_id" in texts(at)
+    assert "run-abc123" in texts(at)
+
+
+def test_omb_export_preview_and_missing_export_note():
+    at = open_page("omb_export")
+    preview = frame(at, "answers")
+    expected = [r for r in SCORES if (r[1], r[2]) == (2026, 1) and r[3] != "all"]
+    assert len(preview) == len(expected)
+    assert int(preview.answers.sum()) == sum(r[5] for r in expected)
+    assert int(preview.positive.sum()) == sum(r[6] for r in expected)
+    suppressed = preview[preview.suppressed]
+    assert list(suppressed.answers) == [r[5] for r in expected if r[5] < 10] == [9]
+    assert suppressed.score.isna().all()
+    assert "66.666" not in " ".join(all_cells(at))  # 6 of 9: no unrounded score either
+    assert "cxwh export --fiscal-year 2026 --quarter 1" in texts(at)
+    assert not at.get("download_button")
+
+
+def test_omb_export_offers_the_written_files(snapshot):
+    folder = snapshot.parent / "exports" / "FY2026-Q1"
+    folder.mkdir(parents=True)
+    (folder / "cx_collections.csv").write_text("service_id,rating\nfsa-fafsa,\n")
+    (folder / "manifest.json").write_text(json.dumps({"files": []}))
+    at = open_page("omb_export")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download manifest.json", "Download cx_collections.csv"]

@@ -1,0 +1,137 @@
+"""Quarter at a glance and Service detail show the marts' numbers, with n, and hide
+suppressed scores."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from cx_snapshot import RESPONSES, SCORES
+from expected import (
+    fafsa_answers,
+    pooled,
+    responses,
+    score_text,
+    significant,
+    trust_difference,
+)  # fmt: skip
+from helpers import all_cells, decode, figures, frame, metrics, open_page, texts
+
+pytestmark = pytest.mark.usefixtures("snapshot")
+
+
+def test_glance_headline_numbers_pool_every_service():
+    at = open_page("quarter_at_a_glance")
+    shown = metrics(at)
+    n_resp, n_offered_resp, offered = responses(2026, 1)
+    assert shown["Responses"][0] == f"{n_resp:,}" == "79"
+    assert shown["Response rate"][0] == f"{100 * n_offered_resp / offered:.1f}%" == "13.4%"
+    for driver in ("trust", "satisfaction"):
+        n, pos = pooled(driver, 2026, 1)
+        pn, ppos = pooled(driver, 2025, 4)
+        value, delta = shown[f"{driver.title()} (% positive)"]
+        assert value == score_text(pos, n)
+        verdict = "significant" if significant(pos, n, ppos, pn) else "not significant"
+        assert delta == f"{100 * pos / n - 100 * ppos / pn:+.1f} pts ({verdict})"
+    assert shown["Trust (% positive)"] == ("79.1 (n=67)", "+22.0 pts (significant)")
+    # FAFSA 75.0 >= education 70 (2025, not the older 65); IRS 90.0 < 92; SSA suppressed.
+    assert shown["Services meeting the trust benchmark"][0] == "1 of 2"
+    assert at.query_params["fy"] == "2026" and at.query_params["q"] == "1"
+
+
+def test_glance_tables_show_n_and_hide_suppressed_scores():
+    at = open_page("quarter_at_a_glance")
+    by_service = frame(at, "Trust change").set_index("Service")
+    for svc, fy, fq, ch, drv, n, pos, pn, ppos, _p, sig in SCORES:
+        if (fy, fq, ch) != (2026, 1, "all") or drv == "ease":
+            continue
+        name = {"fsa-fafsa": "Complete the FAFSA form",
+                "irs-refund-status": "Check the status of a refund",
+                "ssa-retirement": "Apply for retirement benefits"}[svc]  # fmt: skip
+        assert by_service.loc[name, drv.title()] == score_text(pos, n)
+        if pn is not None and n >= 10:
+            change = 100 * pos / n - 100 * ppos / pn
+            verdict = "significant" if sig else "not significant"
+            assert by_service.loc[name, f"{drv.title()} change"] == f"{change:+.1f} pts ({verdict})"
+    heat = frame(at, "Ease").set_index("Service")
+    assert heat.loc["Apply for retirement benefits", "Trust"] == "suppressed (n=7)"
+    assert heat.loc["Check the status of a refund", "Ease"] == "suppressed (n=9)"
+    assert heat.loc["Complete the FAFSA form", "Ease"] == "50.0 (n=38)"
+    # The suppressed scores (5/7 = 71.4, 6/9 = 66.7) appear nowhere, not even unrounded.
+    cells = " ".join(all_cells(at))
+    assert "71.4" not in cells and "66.6" not in cells and "66.7" not in cells
+    heatmap = next(f for f in figures(at) if f["data"][0]["type"] == "heatmap")["data"][0]
+    row = heatmap["y"].index("Apply for retirement benefits")
+    col = heatmap["x"].index("Trust")
+    assert decode(heatmap["z"])[row][col] is None
+    assert heatmap["text"][row][col] == "suppressed (n=7)"
+
+
+def test_glance_filters_come_from_the_url():
+    at = open_page("quarter_at_a_glance", agency="TREAS")
+    shown = metrics(at)
+    assert shown["Responses"][0] == "22"
+    # One service: the mart's own significance verdict (p = 0.006) is shown.
+    assert shown["Trust (% positive)"] == ("90.0 (n=20)", "+40.0 pts (significant)")
+    assert at.query_params["agency"] == "TREAS"
+    at = open_page("quarter_at_a_glance", channel="web")
+    n, pos = pooled("trust", 2026, 1, channel="web")
+    assert metrics(at)["Trust (% positive)"] == (score_text(pos, n), "")
+    assert metrics(at)["Responses"][0] == str(responses(2026, 1, channel="web")[0])
+
+
+def test_glance_quarter_without_data_says_so():
+    at = open_page("quarter_at_a_glance", fy="2026", q="2")
+    assert "No feedback for FY2026 Q2" in texts(at)
+    assert not at.metric
+
+
+def test_service_detail_scores_distribution_and_reach():
+    at = open_page("service_detail", service="fsa-fafsa")
+    shown = metrics(at)
+    for _svc, fy, fq, ch, drv, n, pos, *_ in (r for r in SCORES if r[0] == "fsa-fafsa"):
+        if (fy, fq, ch) == (2026, 1, "all"):
+            assert shown[drv.title()][0] == score_text(pos, n)
+    answers = fafsa_answers()
+    dist = frame(at, "answer").set_index(["driver_label", "answer"]).n_answers
+    assert dist["Trust", "5"] == sum(1 for _k, v, _p in answers["trust"] if v == 5) == 3
+    assert dist["Ease", "went well"] == sum(1 for _k, v, _p in answers["ease"] if v == 1)
+    assert dist["Ease", "did not go well"] == sum(1 for _k, v, _p in answers["ease"] if v == 0)
+    reach = frame(at, "n_answered").set_index("driver_label")
+    assert reach.loc["Satisfaction", "n_answered"] == len(answers["satisfaction"]) == 10
+    assert (reach.n_responses == len(RESPONSES)).all()
+    trend = frame(at, "quarter_label")
+    fy25 = trend[(trend.quarter_label == "FY2025 Q4") & (trend.driver_label == "Trust")]
+    assert fy25.score.iloc[0] == pytest.approx(60.0) and fy25.n.iloc[0] == 50
+    channels = frame(at, "satisfaction").set_index("channel")
+    assert channels.loc["Website", "trust"] == "80.0 (n=25)"
+    assert channels.loc["Phone", "response_rate"] == "17.0%"
+
+
+def test_key_drivers_match_an_independent_computation():
+    at = open_page("service_detail", service="fsa-fafsa")
+    kda = frame(at, "difference").set_index("driver_label")
+    n, diff, low, high = trust_difference("satisfaction")
+    assert kda.loc["Satisfaction", "n"] == n == 10
+    assert kda.loc["Satisfaction", "difference"] == pytest.approx(round(diff, 3), abs=1e-3)
+    assert kda.loc["Satisfaction", "diff_ci_low"] == pytest.approx(round(low, 3), abs=1e-3)
+    assert kda.loc["Satisfaction", "diff_ci_high"] == pytest.approx(round(high, 3), abs=1e-3)
+    # Ease was answered alongside trust by 9 responses: counts only, no association.
+    n_ease = trust_difference("ease")[0]
+    assert kda.loc["Ease", "n"] == n_ease == 9
+    assert math.isnan(kda.loc["Ease", "difference"])
+
+
+def test_comments_filter_by_sentiment_and_driver():
+    at = open_page("service_detail", service="fsa-fafsa")
+    with_comment = [r for r in RESPONSES if r[6]]
+    assert len(frame(at, "comment")) == len(with_comment)
+    at.selectbox(key="comment_sentiment").set_value("negative").run()
+    assert sorted(frame(at, "comment").comment) == sorted(
+        r[6] for r in with_comment if r[7] < -0.05
+    )
+    at.selectbox(key="comment_sentiment").set_value("all")
+    at.selectbox(key="comment_driver").set_value("ease").run()
+    assert sorted(frame(at, "comment").comment) == sorted(
+        r[6] for r in with_comment if r[4] is not None
+    )
