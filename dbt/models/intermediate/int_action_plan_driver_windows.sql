@@ -1,0 +1,49 @@
+-- Per action-plan initiative: answers to its target driver (service level, all
+-- channels, from agg_quarterly_service_scores) in the two fiscal quarters before the
+-- quarter of its start date ("before") and from that quarter on ("since").
+with
+
+plans as (
+
+    select
+        *,
+        {{ journeys_quarter_index(
+            journeys_fiscal_year_of_date('start_date'),
+            journeys_fiscal_quarter_of_date('start_date')) }} as start_quarter_index
+    from {{ ref('action_plans') }}
+
+),
+
+scores as (
+
+    select
+        service_id,
+        driver,
+        {{ journeys_quarter_index('fiscal_year', 'fiscal_quarter') }} as quarter_index,
+        n,
+        n_positive
+    from {{ ref('agg_quarterly_service_scores') }}
+    where channel = 'all'
+
+),
+
+windows as (
+
+    select
+        plans.initiative_id,
+        {% for window, condition in [
+            ('before', 'between plans.start_quarter_index - 2 and plans.start_quarter_index - 1'),
+            ('since', '>= plans.start_quarter_index')] -%}
+        coalesce(sum(case when scores.quarter_index {{ condition }} then scores.n end), 0)
+            as n_{{ window }},
+        coalesce(sum(case when scores.quarter_index {{ condition }} then scores.n_positive end), 0)
+            as n_positive_{{ window }}{{ ',' if not loop.last }}
+        {% endfor %}
+    from plans
+    left join scores
+        on plans.service_id = scores.service_id and plans.target_driver = scores.driver
+    group by plans.initiative_id
+
+)
+
+select * from windows

@@ -1,0 +1,89 @@
+-- Each CX action-plan initiative with its milestones and its target driver's score
+-- (service level, all channels) before and since it started. "Before" is the two
+-- fiscal quarters before the quarter of the start date; "since" is that quarter and
+-- every later one, so the quarterly scores the dashboard shows add up to these.
+with
+
+plans as (
+
+    select * from {{ ref('action_plans') }}
+
+),
+
+windows as (
+
+    select * from {{ ref('int_action_plan_driver_windows') }}
+
+),
+
+milestones as (
+
+    select
+        initiative_id,
+        count(*) as milestones_total,
+        sum(case when status = 'completed' then 1 else 0 end) as milestones_done
+    from {{ ref('action_plan_milestones') }}
+    group by initiative_id
+
+),
+
+next_milestones as (
+
+    select
+        initiative_id,
+        milestone,
+        due_date,
+        row_number() over (partition by initiative_id order by due_date, milestone) as rn
+    from {{ ref('action_plan_milestones') }}
+    where status <> 'completed'
+
+),
+
+final as (
+
+    select
+        cast(plans.initiative_id as varchar) as initiative_id,
+        cast(plans.agency_code as varchar) as agency_code,
+        cast(plans.service_id as varchar) as service_id,
+        cast(plans.title as varchar) as title,
+        cast(plans.target_driver as varchar) as target_driver,
+        cast(plans.owner as varchar) as owner,
+        cast(plans.start_date as date) as start_date,
+        cast(plans.status as varchar) as status,
+        cast(plans.plan_part as varchar) as plan_part,
+        cast(coalesce(milestones.milestones_total, 0) as integer) as milestones_total,
+        cast(coalesce(milestones.milestones_done, 0) as integer) as milestones_done,
+        cast(next_milestones.milestone as varchar) as next_milestone,
+        cast(next_milestones.due_date as date) as next_milestone_due,
+        cast(windows.n_before as bigint) as n_before,
+        cast(windows.n_positive_before as bigint) as n_positive_before,
+        cast(case when windows.n_before > 0
+            then 100.0 * windows.n_positive_before / windows.n_before end as double) as score_before,
+        cast(windows.n_since as bigint) as n_since,
+        cast(windows.n_positive_since as bigint) as n_positive_since,
+        cast(case when windows.n_since > 0
+            then 100.0 * windows.n_positive_since / windows.n_since end as double) as score_since
+    from plans
+    inner join windows on plans.initiative_id = windows.initiative_id
+    left join milestones on plans.initiative_id = milestones.initiative_id
+    left join next_milestones
+        on plans.initiative_id = next_milestones.initiative_id and next_milestones.rn = 1
+
+),
+
+tested as (
+
+    select
+        final.*,
+        cast(score_since - score_before as double) as score_change,
+        cast({{ two_proportion_p_value(
+            'n_positive_since', 'n_since', 'n_positive_before', 'n_before') }} as double)
+            as p_value
+    from final
+
+)
+
+select
+    tested.*,
+    coalesce(p_value < {{ var('significance_alpha') }}, false) as is_change_significant
+from tested

@@ -1,0 +1,23 @@
+-- fct_relationship holds every identified response exactly once, and no anonymous one:
+-- its interactions add up to fct_response's responses with a customer key.
+with
+
+relationship as (
+
+    select coalesce(sum(n_interactions), 0) as n_interactions
+    from {{ ref('fct_relationship') }}
+
+),
+
+responses as (
+
+    select count(*) as n_identified
+    from {{ ref('fct_response') }}
+    where customer_key is not null
+
+)
+
+select *
+from relationship
+cross join responses
+where relationship.n_interactions <> responses.n_identified
