@@ -57,7 +57,7 @@ SUMMARY_FILES = {
         "volume_of_customers, volume_of_customers_provided_survey_opportunity, "
         "volume_of_respondents, trust_question_text",
         "fiscal_quarter",
-        "service_id, channel, transaction_point, survey_type",
+        "service_id, touchpoints_channel, transaction_point, survey_type",
     ),
     "cx_driver_summary.csv": (
         "agg_omb_driver_summary",
