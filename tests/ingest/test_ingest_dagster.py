@@ -1,0 +1,100 @@
+"""The Dagster ingest assets and their checks, materialised for real (in process)."""
+
+from __future__ import annotations
+
+import time
+
+import duckdb
+from dagster import AssetKey, materialize
+
+from dagster_project.assets.ingest import ingest_assets
+from dagster_project.checks import ingest_checks
+
+TP = (
+    "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"
+    "answer_01,answer_02,answer_03,answer_04\n"
+    "1,F,a11_v2,fsa-fafsa,web,2025-01-15T10:00:00Z,/,UA,,1,ease,,\n"
+    "2,F,a11_v2,fsa-fafsa,web,2025-01-15T10:00:00Z,/,UA,,7,,,\n"
+    "3,F,a11_v2,nope,web,2025-01-15T10:00:00Z,/,UA,,1,,,\n"
+)
+CC = "CallID;CallStart;Queue;CallerNumber;Q1;Q2;Q3;Q4;Q5;AgentNote\nC1;03/08/2025 10:00;FSA-HELP;1;5;4;3;2;1;ok\n"
+
+
+def _evaluations(result) -> dict[tuple[str, str], tuple[bool, str]]:
+    return {
+        (e.asset_key.path[-1], e.check_name): (e.passed, e.severity.value)
+        for e in result.get_asset_check_evaluations()
+    }
+
+
+def test_materialize_ingest_assets_and_checks(land, data_dir, monkeypatch):
+    now = int(time.time()) - 3600  # delivered an hour ago: fresh
+    land("touchpoints", "tp.csv", TP, order=now - 1_750_000_000)
+    land("contact_center", "cc.csv", CC, order=now - 1_750_000_000)
+    result = materialize([*ingest_assets, *ingest_checks])
+    assert result.success
+    md = result.asset_materializations_for_node("raw__touchpoints")[0].metadata
+    assert (md["files"].value, md["rows_read"].value, md["rows_loaded"].value) == (1, 3, 2)
+    assert (md["rows_quarantined"].value, md["answers_quarantined"].value) == (1, 1)
+    assert md["dagster/row_count"].value == 2
+    assert [r.data["file"] for r in md["file_loads"].value.records] == ["touchpoints/tp.csv"]
+
+    checks = _evaluations(result)
+    assert len(checks) == 15
+    assert checks[("touchpoints", "rows_accounted_for")] == (True, "ERROR")
+    assert checks[("touchpoints", "unique_record_keys")] == (True, "ERROR")
+    assert checks[("touchpoints", "fresh_delivery")] == (True, "WARN")
+    assert checks[("contact_center", "fresh_delivery")] == (True, "WARN")
+    # nothing delivered for agency_api: warns, but the run still succeeds
+    assert checks[("agency_api", "fresh_delivery")] == (False, "WARN")
+    assert all(passed for (_, name), (passed, _) in checks.items() if name != "fresh_delivery")
+
+    # corrupt load_log and duplicate a record by hand: the checks must notice
+    with duckdb.connect(str(data_dir / "warehouse.duckdb")) as con:
+        con.execute(
+            "update raw.load_log set rows_loaded = rows_loaded - 1 where _source = 'touchpoints'"
+        )
+        con.execute("insert into raw.contact_center select * from raw.contact_center")
+    again = materialize([*ingest_assets, *ingest_checks])
+    assert again.success  # ERROR-severity checks report, they do not block
+    checks = _evaluations(again)
+    assert checks[("touchpoints", "rows_accounted_for")] == (False, "ERROR")
+    assert checks[("contact_center", "unique_record_keys")] == (False, "ERROR")
+    assert checks[("contact_center", "rows_accounted_for")] == (True, "ERROR")
+
+
+def test_stale_delivery_warns(land, monkeypatch):
+    land("touchpoints", "old.csv", TP, order=0)  # mid-2025
+    monkeypatch.setenv("CX_FRESHNESS_HOURS", "1")
+    result = materialize([*ingest_assets, *ingest_checks])
+    assert result.success
+    assert _evaluations(result)[("touchpoints", "fresh_delivery")] == (False, "WARN")
+
+
+def test_failed_file_fails_the_asset_after_loading_the_rest(land, sql, monkeypatch):
+    from dagster_project.sources import writer
+
+    land("touchpoints", "good.csv", TP, order=1)
+    land("touchpoints", "bad.csv", TP.replace("F,", "G,"), order=2)
+    real = writer.replace_and_insert
+
+    def fail_on_bad(con, spec, lineage, n_valid):
+        if lineage["_source_file"].endswith("bad.csv"):
+            raise RuntimeError("boom")
+        return real(con, spec, lineage, n_valid)
+
+    monkeypatch.setattr(writer, "replace_and_insert", fail_on_bad)
+    result = materialize(ingest_assets, raise_on_error=False)
+    assert not result.success
+    failures = [e for e in result.all_events if e.is_step_failure]
+    assert [e.step_key for e in failures] == ["raw__touchpoints"]
+    assert (
+        "touchpoints/bad.csv (RuntimeError: boom)" in failures[0].event_specific_data.error.message
+    )
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert AssetKey(["raw", "agency_api"]) in materialized
+    assert AssetKey(["raw", "touchpoints"]) not in materialized
+    assert sql("select _source_file, status from raw.load_log order by load_id") == [
+        ("touchpoints/good.csv", "loaded"),
+        ("touchpoints/bad.csv", "failed"),
+    ]
