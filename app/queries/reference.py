@@ -42,7 +42,15 @@ def services() -> pd.DataFrame:
 
 
 def channels() -> pd.DataFrame:
-    return run("select channel, channel_label from marts.dim_channel order by channel")
+    # dim_channel also holds the 'all' member the aggregates join to; the filter adds
+    # its own "All channels" option.
+    return run(
+        """
+        select channel, channel_label from marts.dim_channel
+        where channel <> 'all'
+        order by channel_order, channel
+        """
+    )
 
 
 def drivers() -> pd.DataFrame:

@@ -24,7 +24,8 @@ FALLBACK = {
     "service_name varchar, journey_id varchar, benchmark_sector varchar",
     "dim_driver": "driver varchar, driver_label varchar, driver_order integer, "
     "question_text varchar",
-    "dim_channel": "channel varchar, channel_label varchar, touchpoints_channel varchar",
+    "dim_channel": "channel varchar, channel_label varchar, touchpoints_channel varchar, "
+    "channel_order integer, is_all_channels boolean",
     "dim_fiscal_quarter": "fiscal_year integer, fiscal_quarter integer, quarter_label varchar, "
     "quarter_start date, quarter_end date, prev_fiscal_year integer, prev_fiscal_quarter integer",
     "dim_journey_stage": "journey_id varchar, journey_name varchar, stage_key varchar, "
@@ -307,8 +308,11 @@ def rows() -> dict[str, list[dict]]:
             for d, lbl, o in DRIVERS
         ],  # fmt: skip
         "marts.dim_channel": [
-            dict(channel="web", channel_label="Website"),
-            dict(channel="phone", channel_label="Phone"),
+            dict(channel="web", channel_label="Website", channel_order=1, is_all_channels=False),
+            dict(channel="phone", channel_label="Phone", channel_order=3, is_all_channels=False),
+            dict(
+                channel="all", channel_label="All channels", channel_order=0, is_all_channels=True
+            ),
         ],  # fmt: skip
         "marts.dim_fiscal_quarter": [
             dict(fiscal_year=fy, fiscal_quarter=fq) for fy, fq in ((2025, 4), (2026, 1), (2026, 2))
