@@ -44,7 +44,7 @@ select
     trust_question.question_text as trust_question_text,
     surveys.service_id || '__' || surveys.touchpoints_channel || '__'
     || surveys.transaction_point || '__' || surveys.survey_type
-    as responses_file_stem
+        as responses_file_stem
 from surveys
 left join volumes
     on

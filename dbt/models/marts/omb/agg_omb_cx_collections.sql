@@ -5,7 +5,10 @@
 -- answers, 0-100), NULL when fewer than 10 trust answers (suppressed).
 
 with collected as (
-    select distinct service_id, fiscal_year, fiscal_quarter
+    select distinct
+        service_id,
+        fiscal_year,
+        fiscal_quarter
     from {{ ref('fct_omb_survey_responses') }}
 ),
 
@@ -23,7 +26,8 @@ select
     collected.service_id,
     services.service_name,
     collected.fiscal_year,
-    collected.fiscal_quarter as quarter,
+    -- Touchpoints calls the fiscal quarter `quarter`.
+    collected.fiscal_quarter as quarter,  -- noqa: RF04
     cast(case when not trust.is_suppressed then round(trust.score, 2) end as double)
         as rating,
     cast(coalesce(trust.n, 0) as bigint) as rating_n

@@ -32,16 +32,16 @@ answers as (
 -- export's filter on one quarter is pushed below these aggregates.
 per_response as (
     select
+        {%- for d in drivers %}
+            max(case when driver = '{{ d }}' then cast(is_positive as integer) end)
+                as positive_{{ d }},
+            max(case when driver = '{{ d }}' then cast(is_negative as integer) end)
+                as negative_{{ d }},
+        {%- endfor %}
+        max(case when driver = 'trust' then answer_value end) as trust_answer,
         response_key,
         fiscal_year,
-        fiscal_quarter,
-        max(case when driver = 'trust' then answer_value end) as trust_answer,
-        {%- for d in drivers %}
-        max(case when driver = '{{ d }}' then cast(is_positive as integer) end)
-            as positive_{{ d }},
-        max(case when driver = '{{ d }}' then cast(is_negative as integer) end)
-            as negative_{{ d }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        fiscal_quarter
     from answers
     group by response_key, fiscal_year, fiscal_quarter
 ),
@@ -52,14 +52,13 @@ per_response as (
 -- driver is 0/0 (unticked box, skipped item); elsewhere it is NULL (never asked).
 asked as (
     select
+        {%- for d in drivers %}
+            bool_or(driver = '{{ d }}' or scale = 'indicator') as asks_{{ d }},
+        {%- endfor %}
         touchpoint,
         survey_type,
         fiscal_year,
-        fiscal_quarter,
-        {%- for d in drivers %}
-        bool_or(driver = '{{ d }}' or scale = 'indicator')
-            as asks_{{ d }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        fiscal_quarter
     from answers
     group by touchpoint, survey_type, fiscal_year, fiscal_quarter
 )
@@ -75,11 +74,12 @@ select
     responses.survey_type,
     cast(per_response.trust_answer as integer) as question_1,
     {%- for sign in ['positive', 'negative'] %}
-    {%- for d in drivers %}
-    cast(case
-        when asked.asks_{{ d }} then coalesce(per_response.{{ sign }}_{{ d }}, 0)
-    end as integer) as {{ sign }}_{{ d }},
-    {%- endfor %}
+        {%- for d in drivers %}
+            cast(
+                case when asked.asks_{{ d }} then coalesce(per_response.{{ sign }}_{{ d }}, 0) end
+                as integer
+            ) as {{ sign }}_{{ d }},
+        {%- endfor %}
     {%- endfor %}
     responses.comment as question_4
 from responses

@@ -22,7 +22,8 @@ select
     -- everything else rates the single interaction it followed. Nothing in the
     -- sources is a relational (periodic, not event-triggered) survey yet.
     case
-        when responses.case_id is not null
+        when
+            responses.case_id is not null
             and responses.journey_stage_key is not null
             then 'post_service_journey'
         else 'post_interaction'
