@@ -1,0 +1,43 @@
+"""One real `dbt build` of the core models on the hand-made raw fixture per session.
+
+The build runs in a subprocess with TZ=America/New_York, so any model that took the
+fiscal period from the session time zone instead of the UTC date would be caught by the
+fiscal-boundary assertions.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt_runner import DbtRun, run_dbt_build
+from fixture import make_warehouse
+
+
+@dataclass
+class BuiltWarehouse:
+    data_dir: Path
+    first_build: Path  # a copy of the warehouse right after the first build
+    run: DbtRun
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> BuiltWarehouse:
+    data_dir = tmp_path_factory.mktemp("cx_data")
+    make_warehouse(data_dir)
+    run = run_dbt_build(data_dir)
+    assert run.returncode == 0, run.output[-5000:]
+    first_build = data_dir / "first_build.duckdb"
+    shutil.copy(data_dir / "warehouse.duckdb", first_build)
+    return BuiltWarehouse(data_dir, first_build, run)
+
+
+@pytest.fixture(scope="session")
+def marts(built_warehouse):
+    """Read-only connection to the warehouse as the first build left it."""
+    con = duckdb.connect(str(built_warehouse.first_build), read_only=True)
+    yield con
+    con.close()

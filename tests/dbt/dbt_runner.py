@@ -1,0 +1,75 @@
+"""Run the real dbt CLI on a CX_DATA_DIR (subprocess, TZ=America/New_York) and read
+its run_results.json; artefacts stay in the data directory, never in dbt/target."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DBT_DIR = Path(__file__).resolve().parents[2] / "dbt"
+DBT_BIN = Path(sys.executable).with_name("dbt")
+
+# The models, seeds and tests this suite owns (and everything upstream of them).
+SELECTION = [
+    "+fct_response",
+    "+fct_transaction_feedback",
+    "+agg_quarterly_service_scores",
+    "+agg_response_rates",
+    "+dim_service",
+    "+dim_driver",
+    "+dim_channel",
+    "+dim_fiscal_quarter",
+    "stg_raw__load_log",
+    "stg_raw__quarantine",
+]
+
+
+@dataclass
+class DbtRun:
+    returncode: int
+    seconds: float
+    statuses: dict[str, str]  # unique_id -> status
+    output: str
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.statuses.values() if s == status)
+
+
+def run_dbt_build(data_dir: Path) -> DbtRun:
+    env = {
+        **os.environ,
+        "CX_DATA_DIR": str(data_dir),
+        "TZ": "America/New_York",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    args = [
+        str(DBT_BIN),
+        "build",
+        "--project-dir",
+        str(DBT_DIR),
+        "--profiles-dir",
+        str(DBT_DIR),
+        "--target-path",
+        str(data_dir / "target"),
+        "--log-path",
+        str(data_dir / "logs"),
+        "--indirect-selection",
+        "cautious",
+        "--select",
+        *SELECTION,
+    ]
+    started = time.monotonic()
+    proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
+    seconds = time.monotonic() - started
+    results_file = data_dir / "target" / "run_results.json"
+    statuses = {}
+    if results_file.exists():
+        statuses = {
+            r["unique_id"]: r["status"] for r in json.loads(results_file.read_text())["results"]
+        }
+    return DbtRun(proc.returncode, seconds, statuses, proc.stdout + proc.stderr)

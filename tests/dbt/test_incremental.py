@@ -1,0 +1,113 @@
+"""A second `dbt build` after new raw rows: the incremental facts only (re)compute the
+responses loaded since the last build, a re-delivered record replaces its rows, and
+every count still reconciles (the singular tests run inside the build).
+"""
+
+from __future__ import annotations
+
+import duckdb
+from dbt_runner import run_dbt_build
+from fixture import insert_agency_api, insert_contact_center, insert_touchpoints, utc
+
+LATER = utc("2026-02-01 12:00")
+
+
+def counts(con):
+    return (
+        con.execute("select count(*) from marts.fct_response").fetchone()[0],
+        con.execute("""select _source, count(*) from marts.fct_transaction_feedback
+                       group by 1 order by 1""").fetchall(),
+    )
+
+
+def test_second_build_only_adds_new_and_redelivered_records(built_warehouse):
+    path = built_warehouse.data_dir / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        # A sentinel in a row of an earlier batch: an incremental build leaves it
+        # alone, a full rebuild would overwrite it.
+        con.execute("""update marts.fct_response set comment = 'SENTINEL'
+                       where source_record_id = 'F-LEGACY:q2-0'""")
+        # One new submission (Q3, web, satisfaction 4) ...
+        insert_touchpoints(
+            con,
+            [
+                {
+                    "submission_id": "q3-new",
+                    "form_id": "F-LEGACY",
+                    "form_kind": "a11",
+                    "service_id": "dos-passport",
+                    "channel": "web",
+                    "created_at": utc("2025-06-20 10:00"),
+                    "satisfaction": 4,
+                }
+            ],
+            source_file="touchpoints/new.csv",
+            loaded_at=LATER,
+        )
+        # ... and two re-deliveries, replaced in raw the way the loader does it:
+        # R4 now has one answer (thumbs up); CALL-1 now has no valid answer at all.
+        con.execute("delete from raw.agency_api where response_id = 'R4'")
+        insert_agency_api(
+            con,
+            [
+                {
+                    "response_id": "R4",
+                    "service_id": "fsa-fafsa",
+                    "channel": "mobile",
+                    "submitted_at": utc("2025-02-15 09:00"),
+                    "answers": [("satisfaction", "thumbs", "up")],
+                    "comment": "It wasn't good",
+                }
+            ],
+            source_file="agency_api/c.jsonl",
+            delivered_at=LATER,
+            loaded_at=LATER,
+        )
+        con.execute("delete from raw.contact_center where call_id = 'CALL-1'")
+        insert_contact_center(
+            con,
+            [
+                {
+                    "call_id": "CALL-1",
+                    "call_start": utc("2025-02-03 15:00"),
+                    "queue": "VA-BENEFITS",
+                    "service_id": "va-disability-claim",
+                }
+            ],
+            source_file="contact_center/again.csv",
+            delivered_at=LATER,
+            loaded_at=LATER,
+        )
+    finally:
+        con.close()
+
+    run = run_dbt_build(built_warehouse.data_dir)
+    assert run.returncode == 0, run.output[-5000:]
+    assert {k: v for k, v in run.statuses.items() if v not in ("success", "pass")} == {}
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        # 38 + 1 responses; answers: touchpoints 62 + 1, agency_api 9 - 2 + 1,
+        # contact_center 9 - 4.
+        assert counts(con) == (39, [("agency_api", 8), ("contact_center", 5), ("touchpoints", 63)])
+        assert con.execute("""select comment from marts.fct_response
+                              where source_record_id = 'F-LEGACY:q2-0'""").fetchone() == (
+            "SENTINEL",
+        )
+        assert con.execute("""
+            select f.driver, f.answer_value, f.is_positive from marts.fct_transaction_feedback f
+            join marts.fct_response r using (response_key) where r.source_record_id = 'R4'
+        """).fetchall() == [("satisfaction", 1, True)]
+        assert con.execute("""select n_answers, _source_file from marts.fct_response
+                              where source_record_id = 'CALL-1'""").fetchone() == (
+            0,
+            "contact_center/again.csv",
+        )
+        # The aggregate follows: web satisfaction in Q3 is now 12 of 13 positive.
+        assert con.execute("""
+            select n, n_positive from marts.agg_quarterly_service_scores
+            where service_id = 'dos-passport' and fiscal_year = 2025 and fiscal_quarter = 3
+              and channel = 'web' and driver = 'satisfaction'""").fetchone() == (13, 12)
+    finally:
+        con.close()
