@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,3 +50,20 @@ def sql(data_dir: Path) -> Callable[..., list[tuple]]:
             return con.execute(query, params or []).fetchall()
 
     return _sql
+
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+@pytest.fixture
+def corpus(data_dir: Path) -> Path:
+    """The bad-input corpus copied into the landing zone, delivered in file-name order."""
+    landing = data_dir / "landing"
+    for order, src in enumerate(
+        sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.parent != CORPUS)
+    ):
+        dst = landing / src.relative_to(CORPUS)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+        os.utime(dst, (BASE_MTIME + order, BASE_MTIME + order))
+    return landing
