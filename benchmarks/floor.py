@@ -164,7 +164,7 @@ def _contact_center_answers(files: list[LandingFile], tmp: Path) -> str:
         select seq, rn, trim(CallID) as call_id, q.service_id,
                timezone('America/New_York', try_strptime(trim(CallStart), '%m/%d/%Y %H:%M')) as ts,
                [{keypad}] as keys
-        from src join (values {queues}) as q(queue, service_id) on trim(src.Queue) = q.queue
+        from src join (values {queues}) as q(queue, service_id) on upper(trim(src.Queue)) = q.queue
         where _width >= 0 and coalesce(trim(CallID), '') <> ''
           and try_strptime(trim(CallStart), '%m/%d/%Y %H:%M') is not null
           and not contains(concat_ws('', {", ".join("src." + c for c in CC_COLUMNS)}), chr(65533))
@@ -181,6 +181,8 @@ def _contact_center_answers(files: list[LandingFile], tmp: Path) -> str:
 
 
 def _api_answers(files: list[LandingFile]) -> str:
+    # A line that is not valid JSON, or whose fields do not fit these types (answers
+    # not a list), is skipped by ignore_errors, as the loader quarantines it.
     scans = [
         f"select {f.seq} as seq, ordinality as rn, * from read_json({_lit(f.path)}, "
         f"format = 'newline_delimited', columns = {API_COLUMNS}, ignore_errors = true, "
@@ -192,28 +194,38 @@ def _api_answers(files: list[LandingFile]) -> str:
         "null::varchar as channel, null::varchar as submitted_at, "
         "null::struct(driver varchar, scale varchar, value varchar)[] as answers where false"
     )
-    value = "lower(trim(a.value))"
     return f"""
-    with rec as (
-        select seq, rn, trim(response_id) as rid, trim(service_id) as service_id,
-               lower(trim(channel)) as channel, try_cast(trim(submitted_at) as timestamptz) as ts,
-               answers
-        from ({UNION_ALL.join(scans) if scans else empty})
+    with src as (
+        select *, trim(submitted_at) as submitted from ({UNION_ALL.join(scans) if scans else empty})
+    ),
+    rec as (
+        select seq, rn, trim(response_id) as rid, lower(trim(service_id)) as service_id,
+               lower(trim(channel)) as channel, try_cast(submitted as timestamptz) as ts, answers
+        from src
         where coalesce(trim(response_id), '') <> ''
-          and trim(service_id) in (select service_id from services)
-          and try_cast(trim(submitted_at) as timestamptz) is not null
+          and regexp_full_match(submitted, {_lit(L.TS_WITH_OFFSET)})
+          and try_cast(submitted as timestamptz) is not null
+          and lower(trim(service_id)) in (select service_id from services)
+          and lower(trim(channel)) in (select channel from channels)
         qualify row_number() over (partition by rid order by seq desc, rn desc) = 1
     ),
     answers as (
-        select service_id, channel, ts, unnest(answers) as a from rec
+        select rid, service_id, channel, ts, lower(trim(a.driver)) as driver,
+               lower(trim(a.scale)) as scale, lower(trim(a.value)) as value, idx
+        from (select *, unnest(answers) as a, generate_subscripts(answers, 1) as idx from rec)
+    ),
+    valid as (
+        select * from answers
+        where driver || ':' || scale in {_in(L.driver_scales())}
+          and (scale = 'likert5' and value in {_in(L.LIKERT)}
+               or scale = 'thumbs' and value in {_in(L.THUMBS_UP + L.THUMBS_DOWN)})
+        -- a second answer for the same driver is quarantined: the first one counts
+        qualify row_number() over (partition by rid, driver order by idx) = 1
     )
-    select service_id, channel, ts, lower(trim(a.driver)) as driver, lower(trim(a.scale)) as scale,
-           case when lower(trim(a.scale)) = 'likert5' then {value}
-                when {value} in {_in(L.THUMBS_UP)} then '1' else '0' end as v
-    from answers
-    where lower(trim(a.driver)) in (select driver from drivers)
-      and ((lower(trim(a.scale)) = 'likert5' and {value} in {_in(L.LIKERT)})
-        or (lower(trim(a.scale)) = 'thumbs' and {value} in {_in(L.THUMBS_UP + L.THUMBS_DOWN)}))
+    select service_id, channel, ts, driver, scale,
+           case when scale = 'likert5' then value
+                when value in {_in(L.THUMBS_UP)} then '1' else '0' end as v
+    from valid
     """
 
 

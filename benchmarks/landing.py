@@ -35,9 +35,10 @@ KEYPAD_DRIVERS = {
     "q4": "employee",
     "q5": "trust",
 }
-# Agency API encodings (after trim + lower-case) as the dbt macro `answer_value` reads them.
-THUMBS_UP = ("1", "up", "yes", "true", "👍")
-THUMBS_DOWN = ("0", "down", "no", "false", "👎")
+# Agency API encodings (after trim + lower-case) the loader accepts; anything else on
+# the scale is quarantined (so `true`/`false`, which dbt would map, never reach it).
+THUMBS_UP = ("1", "up", "yes", "👍")
+THUMBS_DOWN = ("0", "down", "no", "👎")
 LIKERT = ("1", "2", "3", "4", "5")
 # Timestamps must carry an offset (the loader's rule: without one the zone is a guess).
 TS_WITH_OFFSET = (
@@ -126,6 +127,13 @@ def queue_services() -> dict[str, str]:
 
 def channels() -> list[str]:
     return sorted(r["channel"] for r in _seed("channels"))
+
+
+def driver_scales() -> list[str]:
+    """'driver:scale' pairs the seed asks an agency survey on, e.g. 'trust:thumbs'."""
+    rows = _seed("a11_questions")
+    pairs = (f"{r['driver']}:{s}" for r in rows for s in r["scales"].split("|"))
+    return sorted(p for p in pairs if p.endswith((":likert5", ":thumbs")))
 
 
 def driver_keys() -> list[str]:

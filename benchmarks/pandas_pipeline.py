@@ -161,12 +161,15 @@ def api_answers(files: list[L.LandingFile]) -> pd.DataFrame:
     df = pd.concat(frames, ignore_index=True)
     for col in ["response_id", "service_id", "channel", "submitted_at"]:
         df[col] = _text(df[col]) if col in df else ""
+    df["service_id"] = df["service_id"].str.lower()
     df["channel"] = df["channel"].str.lower()
     df["ts"] = _timestamps(df["submitted_at"])
-    ok = (df["response_id"] != "") & df["service_id"].isin(L.service_ids()) & df["ts"].notna()
+    ok = (df["response_id"] != "") & df["ts"].notna() & df["service_id"].isin(L.service_ids())
+    ok &= df["channel"].isin(L.channels())
+    ok &= df["answers"].map(lambda a: a is None or isinstance(a, list))
     df = _latest(df[ok], ["response_id"])
 
-    answers = df[["service_id", "channel", "ts", "answers"]].explode("answers")
+    answers = df[["response_id", "service_id", "channel", "ts", "answers"]].explode("answers")
     answers = answers[answers["answers"].map(lambda a: isinstance(a, dict))]
     answers = answers.reset_index(drop=True)
     parts = pd.json_normalize(answers["answers"].tolist())
@@ -180,7 +183,10 @@ def api_answers(files: list[L.LandingFile]) -> pd.DataFrame:
     answers["v"] = answers["v"].where(
         ~thumbs, answers["v"].isin(L.THUMBS_UP).map({True: "1", False: "0"})
     )
-    answers = answers[answers["driver"].isin(L.driver_keys()) & (likert | thumbs)]
+    asked = (answers["driver"] + ":" + answers["scale"]).isin(L.driver_scales())
+    answers = answers[asked & (likert | thumbs)]
+    # a second answer for the same driver is quarantined: the first one counts
+    answers = answers.drop_duplicates(["response_id", "driver"], keep="first")
     return answers[ANSWER_COLUMNS]
 
 

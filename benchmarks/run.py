@@ -1,0 +1,341 @@
+"""`make bench`: generate, run the pipeline, the floor and pandas, check, report.
+
+Per scale: `cxwh generate` → full `cxwh pipeline` (phases from its --summary-json)
+→ the bare-DuckDB floor → the pandas pipeline → correctness gate (floor = pandas =
+marts on every cell) → a 1 % incremental delivery and a second `cxwh pipeline` (and
+the gate again) → the dashboard's queries. Every phase is a subprocess whose process
+tree's peak RSS is sampled. Exit status 1 if any gate fails or the pipeline fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import psutil
+
+from benchmarks import floor as F
+from benchmarks import landing as L
+from benchmarks.measure import GIB, Measured, fmt_bytes, run_measured
+from benchmarks.report import ScaleResult, chart_svg, prepend, run_section
+
+PY = sys.executable
+SEED = 2026
+PANDAS_TIMEOUT = 30 * 60
+PANDAS_MEMORY = 16 * GIB
+MIN_INCREMENT = 200
+
+
+def parse_scale(text: str) -> int:
+    t = text.strip().lower().replace("_", "")
+    mult = {"k": 1_000, "m": 1_000_000}.get(t[-1:], 1)
+    return int(float(t[:-1] if mult > 1 else t) * mult)
+
+
+def label(n: int) -> str:
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def say(tag: str, msg: str) -> None:
+    print(f"[bench {tag}] {msg}", flush=True)
+
+
+def _measured(tag: str, what: str, m: Measured) -> Measured:
+    state = "ok" if m.ok else ("TIMEOUT" if m.timed_out else f"exit {m.returncode}")
+    say(tag, f"{what}: {m.seconds:,.1f} s, peak RSS {fmt_bytes(m.peak_rss)} ({state})")
+    if not m.ok:
+        print(m.tail(), flush=True)
+    return m
+
+
+def _cxwh(*args: str) -> list[str]:
+    return [PY, "-m", "dagster_project.cli", *args]
+
+
+def scores_of(path: Path) -> dict[tuple, tuple[int, int]]:
+    df = pd.read_parquet(path)
+    return _cells(df)
+
+
+def _cells(df: pd.DataFrame) -> dict[tuple, tuple[int, int]]:
+    df = df[df["n"] > 0]
+    return {
+        (s, int(y), int(q), c, d): (int(n), int(p))
+        for s, y, q, c, d, n, p in df[[*L.SCORE_KEY, "n", "n_positive"]].itertuples(index=False)
+    }
+
+
+def mart_scores(data_dir: Path) -> dict[tuple, tuple[int, int]]:
+    published = data_dir / "published"
+    name = (published / "CURRENT").read_text().strip()
+    with duckdb.connect(str(published / name), read_only=True) as con:
+        df = con.execute(
+            f"select {', '.join(L.SCORE_KEY)}, n, n_positive "
+            "from marts.agg_quarterly_service_scores"
+        ).df()
+    return _cells(df)
+
+
+def compare(named: dict[str, dict]) -> tuple[int, list[str]]:
+    """(cells, mismatches) between score tables {name: {key: (n, n_positive)}}."""
+    keys = sorted(set().union(*named.values()))
+    bad = []
+    for k in keys:
+        values = {name: cells.get(k, (0, 0)) for name, cells in named.items()}
+        if len(set(values.values())) > 1:
+            shown = ", ".join(f"{name} (n, n_positive) = {v}" for name, v in values.items())
+            bad.append(f"{'/'.join(map(str, k))}: {shown}")
+    return len(keys), bad
+
+
+def record_ids(landing: Path) -> dict[str, set[str]]:
+    """Record ids per feedback source, read the way the floor reads the files."""
+    con = duckdb.connect()
+    tmp = landing.parent / ".ids-tmp"
+    tmp.mkdir(exist_ok=True)
+    ids: dict[str, set[str]] = {}
+    tp = [
+        F._csv_scan(f, F._header(f.path, "utf-8", ","), ("form_id", "id"), ",", "utf-8")
+        for f in L.delivered_files(landing, "touchpoints", (".csv",))
+    ]
+    ids["touchpoints"] = _ids(con, tp, "form_id || ':' || id")
+    api = [
+        f"select response_id from read_json({F._lit(f.path)}, format = 'newline_delimited', "
+        "columns = {response_id: 'VARCHAR'}, ignore_errors = true)"
+        for f in L.delivered_files(landing, "agency_api", (".jsonl", ".json", ".ndjson"))
+    ]
+    ids["agency_api"] = _ids(con, api, "response_id")
+    cc = []
+    for f in L.delivered_files(landing, "contact_center", (".csv",)):
+        path = L.transcode(f.path, "cp1252", tmp / f"{f.seq}.csv")
+        cc.append(F._csv_scan(f.__class__(f.source, path, f.rel, f.seq),
+                              F._header(path, "utf-8", ";"), ("callid",), ";", "utf-8"))  # fmt: skip
+    ids["contact_center"] = _ids(con, cc, "callid")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return ids
+
+
+def _ids(con: duckdb.DuckDBPyConnection, scans: list[str], expr: str) -> set[str]:
+    if not scans:
+        return set()
+    sql = f"select distinct trim({expr}) from ({F.UNION_ALL.join(scans)}) where {expr} is not null"
+    return {r[0] for r in con.execute(sql).fetchall()}
+
+
+def deliver_increment(tag: str, work: Path, n: int, seed: int, res: ScaleResult) -> None:
+    """Generate n responses with another seed; move them into the landing zone as new files.
+
+    Moved files keep their relative order but are dated after every earlier file
+    (mtime is the delivery order), in a folder per delivery so no name is reused.
+    """
+    incoming = work / "incoming"
+    gen = run_measured(_cxwh("generate", "--responses", str(n), "--seed", str(seed),
+                             "--out", str(incoming), "--quiet"), log=work / "logs" / "gen-inc.log")  # fmt: skip
+    _measured(tag, f"generate increment ({n:,} responses, seed {seed})", gen)
+    landing = work / "landing"
+    old_ids, new_ids = record_ids(landing), record_ids(incoming)
+    res.inc_collisions = {s: len(old_ids[s] & new_ids[s]) for s in old_ids}
+    if any(res.inc_collisions.values()):
+        say(tag, f"WARNING: ids from seed {seed} collide with the first delivery: "
+                 f"{res.inc_collisions} — the generator reuses ids across seeds (reported, "
+                 "not worked around: these records are re-deliveries now)")  # fmt: skip
+    files = [p for p in incoming.rglob("*") if p.is_file()]
+    latest = max(p.stat().st_mtime_ns for p in landing.rglob("*") if p.is_file())
+    first = min(p.stat().st_mtime_ns for p in files)
+    shift = latest - first + 1_000_000_000
+    for p in files:
+        source, rest = p.relative_to(incoming).parts[0], p.relative_to(incoming).parts[1:]
+        dest = landing / source / f"delivery-seed{seed}" / Path(*rest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        mtime = p.stat().st_mtime_ns + shift
+        shutil.move(p, dest)
+        os.utime(dest, ns=(mtime, mtime))
+    shutil.rmtree(incoming, ignore_errors=True)
+
+
+def _pipeline(tag: str, work: Path, name: str) -> tuple[Measured, dict]:
+    summary = work / f"{name}-summary.json"
+    m = run_measured(_cxwh("pipeline", "--summary-json", str(summary)),
+                     env={"CX_DATA_DIR": str(work)}, log=work / "logs" / f"{name}.log")  # fmt: skip
+    _measured(tag, f"{name} (cxwh pipeline)", m)
+    data = json.loads(summary.read_text()) if summary.exists() else {}
+    if data.get("step_seconds"):
+        steps = ", ".join(f"{k} {v:,.1f} s" for k, v in data["step_seconds"].items())
+        say(tag, f"  steps: {steps}")
+    return m, data
+
+
+def _baseline(tag: str, work: Path, module: str, out: Path, **limits) -> Measured:
+    cmd = [PY, "-m", f"benchmarks.{module}", str(work / "landing"), str(out)]
+    return _measured(tag, module, run_measured(cmd, log=work / "logs" / f"{module}.log", **limits))
+
+
+def _gate(tag: str, named: dict[str, dict], res_list: list[str]) -> int:
+    cells, bad = compare(named)
+    res_list.extend(bad)
+    if bad:
+        say(
+            tag, f"CORRECTNESS GATE FAILED: {len(bad)} of {cells} cells differ ({', '.join(named)})"
+        )
+        for line in bad[:20]:
+            print("   ", line, flush=True)
+    else:
+        say(tag, f"correctness gate passed: {cells} cells equal ({' = '.join(named)})")
+    return cells
+
+
+def run_scale(n: int, root: Path, seed: int, runs: int) -> ScaleResult:
+    tag = label(n)
+    work = root / tag
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "logs").mkdir(parents=True)
+    gen = run_measured(_cxwh("generate", "--responses", str(n), "--seed", str(seed), "--out",
+                             str(work / "landing"), "--quiet"), log=work / "logs" / "generate.log")  # fmt: skip
+    _measured(tag, f"generate ({n:,} responses)", gen)
+    pipe, summary = _pipeline(tag, work, "pipeline")
+    res = ScaleResult(tag, n, gen, pipe, steps=summary.get("step_seconds", {}))
+    if not (pipe.ok and summary.get("success")):
+        say(tag, "the pipeline FAILED: no gate, no incremental, no dashboard for this scale")
+        res.mismatches.append("pipeline failed: " + pipe.tail(5).replace("\n", " | "))
+        return res
+    res.floor = _baseline(tag, work, "floor", work / "floor.parquet")
+    res.pandas = _baseline(tag, work, "pandas_pipeline", work / "pandas.parquet",
+                           timeout=PANDAS_TIMEOUT, memory_limit=PANDAS_MEMORY)  # fmt: skip
+    log = res.pandas.log.read_text(errors="replace") if res.pandas.log else ""
+    if res.pandas.ok:
+        res.pandas_status = "ok"
+    elif res.pandas.timed_out:
+        res.pandas_status = "timeout"
+    elif res.pandas.returncode in (3, -9) or "MemoryError" in log:
+        res.pandas_status = "out of memory"
+    else:
+        res.pandas_status = "failed"
+    named = {"floor": scores_of(work / "floor.parquet"), "marts": mart_scores(work)}
+    if res.pandas_status == "ok":
+        named["pandas"] = scores_of(work / "pandas.parquet")
+    res.cells = _gate(tag, named, res.mismatches)
+
+    inc = max(n // 100, MIN_INCREMENT)
+    deliver_increment(tag, work, inc, seed + 1, res)
+    res.inc_responses = inc
+    res.incremental, summary2 = _pipeline(tag, work, "incremental")
+    if res.incremental.ok and summary2.get("success"):
+        _baseline(tag, work, "floor", work / "floor-inc.parquet")
+        named = {"floor": scores_of(work / "floor-inc.parquet"), "marts": mart_scores(work)}
+        _gate(tag, named, res.inc_mismatches)
+    else:
+        res.inc_mismatches.append("incremental pipeline failed")
+
+    out = work / "dashboard.json"
+    dash = run_measured([PY, "-m", "benchmarks.dashboard", str(out), str(runs)],
+                        env={"CX_DATA_DIR": str(work)}, log=work / "logs" / "dashboard.log")  # fmt: skip
+    if out.exists():
+        res.dashboard = json.loads(out.read_text())
+        say(tag, f"dashboard: {len(res.dashboard)} queries, max p95 {res.max_p95 or 0:.1f} ms")
+    else:
+        _measured(tag, "dashboard", dash)
+    return res
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or "unknown CPU"
+    with open("/proc/cpuinfo") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    versions = ", ".join(
+        f"{p} {metadata.version(p)}"
+        for p in ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "pandas")
+    )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return [
+        f"machine: {cpu}, {os.cpu_count()} cores, {psutil.virtual_memory().total / GIB:.1f} GiB RAM "
+        f"({platform.system()} {platform.release()}); load average at start {load}",
+        f"versions: Python {platform.python_version()}, {versions}",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    here = Path(__file__).resolve().parent
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.split("\n\n")[1]
+    )
+    ap.add_argument(
+        "--scales",
+        default="100k,1m,10m",
+        help="comma list of response counts: 100k, 1m, 10m or integers (default 100k,1m,10m)",
+    )
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=here / "results.md",
+        help="results file to add this run to, newest first (default benchmarks/results.md); "
+        "the chart time_vs_scale.svg is written next to it",
+    )
+    ap.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path("/tmp/cxwh-bench"),
+        help="scratch directory, one CX_DATA_DIR per scale (default /tmp/cxwh-bench)",
+    )
+    ap.add_argument(
+        "--keep", action="store_true", help="keep each scale's data (deleted by default)"
+    )
+    ap.add_argument(
+        "--seed",
+        type=int,
+        default=SEED,
+        help=f"generator seed (default {SEED}; +1 for the increment)",
+    )
+    ap.add_argument("--dashboard-runs", type=int, default=20, help="timed runs per dashboard query")
+    ap.add_argument("--note", default="", help="a line about the conditions, added to results.md")
+    args = ap.parse_args(argv)  # fmt: skip
+    scales = [parse_scale(s) for s in args.scales.split(",") if s.strip()]
+    started = datetime.now(UTC)
+    results = []
+    for n in scales:
+        t0 = time.perf_counter()
+        results.append(run_scale(n, args.workdir, args.seed, args.dashboard_runs))
+        say(label(n), f"scale done in {time.perf_counter() - t0:,.0f} s")
+        if not args.keep:
+            shutil.rmtree(args.workdir / label(n), ignore_errors=True)
+    heading = f"{started:%Y-%m-%d %H:%M} UTC — scales {', '.join(r.label for r in results)}"
+    notes = args.note or (
+        "Shared machine: other work ran on the same cores, so timings are noisy "
+        "(compare ratios within a run rather than seconds across runs)."
+    )
+    prepend(args.out, run_section(heading, machine(), results, notes))
+    (args.out.parent / "time_vs_scale.svg").write_text(chart_svg(results), encoding="utf-8")
+    print(f"\nResults added to {args.out}; chart {args.out.parent / 'time_vs_scale.svg'}\n")
+    ok = True
+    for r in results:
+        pandas = f"{r.pandas.seconds:,.1f} s" if r.pandas_status == "ok" else r.pandas_status
+        floor = f"{r.floor.seconds:,.1f} s" if r.floor else "not run"
+        inc = f"{100 * r.incremental.seconds / r.pipeline.seconds:.1f} %" if r.incremental else "—"
+        print(f"{r.label:>6}: pipeline {r.pipeline.seconds:,.1f} s (peak {fmt_bytes(r.pipeline.peak_rss)}), "
+              f"floor {floor}, pandas {pandas}, incremental {inc}, dashboard max p95 "
+              f"{r.max_p95 or float('nan'):.0f} ms, gate {'PASSED' if r.gate_ok else 'FAILED'}")  # fmt: skip
+        ok = ok and r.gate_ok
+    if not ok:
+        print(
+            "\nINVALID RUN: the correctness gate failed (see above and results.md).",
+            file=sys.stderr,
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
