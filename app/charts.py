@@ -18,12 +18,15 @@ GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#999999"
 # Likert 1..5 from negative to positive, diverging through grey.
 LIKERT = {"1": BAD, "2": "#E69F00", "3": NEUTRAL, "4": "#56B4E9", "5": GOOD}
 BINARY = {"thumbs down": BAD, "did not go well": BAD, "thumbs up": GOOD, "went well": GOOD}
+# Legends sit under the title, never over the x axis and its title.
+LEGEND_TOP = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0}
 FONT = {"family": "Source Sans Pro, sans-serif", "size": 14, "color": "#262730"}
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380, **kwargs) -> go.Figure:
+    top = 100 if "legend" in kwargs else 60
     fig.update_layout(title={"text": title, "x": 0}, font=FONT, height=height,
-                      margin={"l": 10, "r": 10, "t": 60, "b": 10},
+                      margin={"l": 10, "r": 10, "t": top, "b": 10},
                       plot_bgcolor="white", **kwargs)  # fmt: skip
     fig.update_xaxes(gridcolor="#E5E5E5", zerolinecolor="#BBBBBB")
     fig.update_yaxes(gridcolor="#E5E5E5", zerolinecolor="#BBBBBB")
@@ -66,14 +69,14 @@ def benchmark_bars(df: pd.DataFrame, driver_label: str = "Trust") -> tuple[go.Fi
     fig = go.Figure()
     fig.add_bar(x=shown.score, y=shown.service_name, orientation="h", marker_color=colours,
                 name=f"{driver_label} score", text=[f"{s:.1f}" for s in shown.score],
-                textposition="outside", cliponaxis=False)  # fmt: skip
+                textposition="inside", insidetextanchor="start",
+                textfont={"color": "white"})  # fmt: skip
     fig.add_scatter(x=shown.benchmark_score, y=shown.service_name, mode="markers",
                     name="Sector benchmark",
                     marker={"symbol": "line-ns-open", "size": 26, "color": "#000000",
                             "line": {"width": 3}})  # fmt: skip
     _layout(fig, f"{driver_label}: services against their sector benchmark",
-            height=140 + 40 * max(len(shown), 1),
-            legend={"orientation": "h", "y": -0.15})  # fmt: skip
+            height=170 + 44 * max(len(shown), 1), legend=LEGEND_TOP)  # fmt: skip
     fig.update_xaxes(title="% positive", range=[0, 105])
     meets = int(shown.meets_benchmark.fillna(False).sum())
     alt = (
@@ -113,7 +116,7 @@ def driver_trends(df: pd.DataFrame) -> tuple[go.Figure, str]:
         colour = OKABE_ITO[i % len(OKABE_ITO)]
         fig.add_scatter(x=list(d.quarter_label) + list(d.quarter_label[::-1]),
                         y=list(d.ci_high) + list(d.ci_low[::-1]), fill="toself",
-                        fillcolor="rgba(0,114,178,0.15)", line={"width": 0},
+                        fillcolor="rgba(0,114,178,0.15)", line={"width": 0}, mode="lines",
                         hoverinfo="skip", showlegend=False, row=r, col=c)  # fmt: skip
         fig.add_scatter(x=d.quarter_label, y=d.score, mode="lines+markers",
                         line={"color": colour}, showlegend=False, row=r, col=c,
@@ -146,7 +149,7 @@ def answer_distribution(df: pd.DataFrame) -> tuple[go.Figure, str]:
                     + answer + "</extra>")  # fmt: skip
     questions = df.driver_label.nunique()
     _layout(fig, "Answers to each question (% of its answers)", barmode="stack",
-            height=160 + 36 * max(questions, 1), legend={"orientation": "h", "y": -0.2})  # fmt: skip
+            height=160 + 36 * max(questions, 1), legend=LEGEND_TOP)  # fmt: skip
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="% of answers", range=[0, 100])
     return fig, (
@@ -207,20 +210,20 @@ def journey_map(df: pd.DataFrame) -> tuple[go.Figure, str]:
     """Stage scores (pain point highlighted) with the feelings line on a second axis."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     colours = [BAD if p else GOOD for p in df.is_pain_point]
-    fig.add_bar(x=df.stage_label, y=df.score, name="Stage score (% positive)",
+    fig.add_bar(x=df.stage_label, y=df.score.fillna(0), name="Stage score (% positive)",
                 marker={"color": colours, "pattern": {
                     "shape": ["x" if p else "" for p in df.is_pain_point]}},
-                text=[("suppressed" if pd.isna(s) else f"{s:.1f}") + f" (n={int(n or 0)})"
+                text=[("suppressed" if pd.isna(s) else f"{s:.1f}") + f"<br>(n={int(n or 0)})"
                       for s, n in zip(df.score, df.n_answers, strict=True)],
-                textposition="outside", cliponaxis=False)  # fmt: skip
+                textposition="outside", cliponaxis=False, textfont={"size": 13})  # fmt: skip
     fig.add_scatter(x=df.stage_label, y=df.mean_sentiment, name="Feelings (mean sentiment)",
                     mode="lines+markers", line={"color": "#000000", "dash": "dot"},
                     secondary_y=True)  # fmt: skip
-    _layout(fig, "Journey map: stage scores and feelings", height=420,
-            legend={"orientation": "h", "y": -0.2})  # fmt: skip
+    _layout(fig, "Journey map: stage scores and feelings", height=460,
+            legend=LEGEND_TOP)  # fmt: skip
     fig.update_yaxes(title_text="% positive", range=[0, 110], secondary_y=False)
     fig.update_yaxes(title_text="Sentiment (-1 to 1)", range=[-1, 1], secondary_y=True,
-                     showgrid=False)  # fmt: skip
+                     showgrid=False, tickvals=[-1, -0.5, 0, 0.5, 1])  # fmt: skip
     pain = df[df.is_pain_point]
     alt = (
         "Bars of each stage's score with a dotted sentiment line; the pain point "
@@ -233,7 +236,7 @@ def journey_map(df: pd.DataFrame) -> tuple[go.Figure, str]:
 
 def trust_groups(df: pd.DataFrame, title: str) -> tuple[go.Figure, str]:
     fig = go.Figure(go.Bar(
-        x=df.customer_group, y=df.trust_score, marker_color=OKABE_ITO[2],
+        x=df.customer_group, y=df.trust_score.fillna(0), marker_color=OKABE_ITO[2],
         text=[("suppressed" if pd.isna(s) else f"{s:.1f}") + f" (n={int(n)})"
               for s, n in zip(df.trust_score, df.trust_n, strict=True)],
         textposition="outside", cliponaxis=False,

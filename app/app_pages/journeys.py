@@ -51,6 +51,12 @@ ui.table(stages.assign(
     pain_point=["yes" if p else "" for p in stages.is_pain_point],
 )[["stage_order", "stage_label", "n_entered", "drop_off", "median_dwell_days", "score",
    "mean_sentiment", "pain_point"]],
+    stage_order=st.column_config.NumberColumn("Stage"),
+    stage_label=st.column_config.TextColumn("Stage name"),
+    n_entered=st.column_config.NumberColumn("Cases entered"),
+    drop_off=st.column_config.TextColumn("Dropped off"),
+    score=st.column_config.TextColumn("Score (% positive)"),
+    pain_point=st.column_config.TextColumn("Pain point"),
     median_dwell_days=st.column_config.NumberColumn("Median dwell (days)", format="%.1f"),
     mean_sentiment=st.column_config.NumberColumn("Feelings (mean sentiment)", format="%+.2f"),
 )  # fmt: skip

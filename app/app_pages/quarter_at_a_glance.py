@@ -40,7 +40,7 @@ for col, driver, label in ((cols[2], "trust", "Trust"), (cols[3], "satisfaction"
         help=f"Last quarter: {ui.fmt_score(row.prev_score, row.prev_n)}. Significant = "
         "two-proportion test at 95%.",
     )  # fmt: skip
-cols[4].metric("Services meeting the trust benchmark",
+cols[4].metric("Meeting trust benchmark",
                f"{int(judged.meets_benchmark.sum())} of {len(judged)}",
                help="Services with 10+ trust answers and a benchmark for their sector")  # fmt: skip
 
@@ -56,7 +56,9 @@ for driver in ("trust", "satisfaction"):
         ui.fmt_change(c, g)
         for c, g in zip(rows.score_change, rows.is_change_significant, strict=True)
     ]
-    by_service[f"{title} benchmark"] = rows.benchmark_score.round(1)
+    by_service[f"{title} benchmark"] = [
+        "–" if ui.is_missing(b) else f"{b:.1f}" for b in rows.benchmark_score
+    ]
 ui.table(by_service.reset_index().rename(columns={"service_name": "Service"}))
 
 st.subheader("Trust against the sector benchmark")

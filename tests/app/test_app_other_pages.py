@@ -77,6 +77,8 @@ def test_action_plans_show_before_and_since_with_suppression():
         assert table.loc[pid, "milestones"] == (
             f"{plan['milestones_done']} of {plan['milestones_total']}"
         )
+    table = frame(at, "since").set_index("initiative_id")
+    assert table.loc["AP-ED-01", "target_driver"] == "Trust"
     assert table.loc["AP-ED-01", "before"] == "60.0 (n=50)"
     assert table.loc["AP-ED-01", "since"] == "75.0 (n=40)"
     assert table.loc["AP-ED-01", "change"] == "+15.0 pts (not significant)"

@@ -35,7 +35,7 @@ def test_glance_headline_numbers_pool_every_service():
         assert delta == f"{100 * pos / n - 100 * ppos / pn:+.1f} pts ({verdict})"
     assert shown["Trust (% positive)"] == ("79.1 (n=67)", "+22.0 pts (significant)")
     # FAFSA 75.0 >= education 70 (2025, not the older 65); IRS 90.0 < 92; SSA suppressed.
-    assert shown["Services meeting the trust benchmark"][0] == "1 of 2"
+    assert shown["Meeting trust benchmark"][0] == "1 of 2"
     assert at.query_params["fy"] == "2026" and at.query_params["q"] == "1"
 
 
