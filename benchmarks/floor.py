@@ -66,6 +66,8 @@ def _csv_scan(f: LandingFile, header, wanted, delim: str, encoding: str, extra: 
     # Explicit columns and no sniffing: a dirty file must not change how the clean
     # rows parse. strict_mode + ignore_errors drops exactly the malformed records
     # (wrong field count, a quote that never closes, bytes that are not UTF-8).
+    # nullstr is a byte that never occurs: DuckDB forgives one trailing delimiter
+    # when the extra field would be NULL, and that row has a field too many.
     names = [f"{c}__{i}" if c in header[:i] else c for i, c in enumerate(header)]
     columns = "{" + ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in names) + "}"
     picks = ", ".join(f'"{c}"' if c in names else f'null::varchar as "{c}"' for c in wanted)
@@ -77,7 +79,8 @@ def _csv_scan(f: LandingFile, header, wanted, delim: str, encoding: str, extra: 
         f"from read_csv({_lit(f.path)}, "
         f"header = false, skip = 1, auto_detect = false, columns = {columns}, "
         f"delim = {_lit(delim)}, quote = '\"', escape = '\"', encoding = {_lit(encoding)}, "
-        "strict_mode = true, ignore_errors = true, max_line_size = 67108864) with ordinality"
+        "nullstr = '\x01', strict_mode = true, ignore_errors = true, max_line_size = 67108864) "
+        "with ordinality"
     )
 
 

@@ -137,6 +137,8 @@ def _read_jsonl(f: L.LandingFile) -> pd.DataFrame:
         records = []
         with f.path.open(encoding="utf-8", errors="replace") as fh:
             for line in fh:
+                if "\ufffd" in line:  # bytes that are not UTF-8: the record is unreadable
+                    continue
                 try:
                     obj = json.loads(line)
                 except ValueError:

@@ -45,3 +45,12 @@ def test_pandas_matches_hand_counts(landing):
 def test_floor_equals_pandas_on_every_cell(landing):
     root, _ = landing
     assert _cells(floor_scores(root)) == _cells(pandas_scores(root))
+
+
+def test_floor_equals_pandas_on_a_generated_landing_zone(tmp_path):
+    generate = pytest.importorskip("dagster_project.generate")
+    landing = tmp_path / "landing"
+    generate.generate_feeds(out_dir=landing, responses=3000, seed=7, progress=False)
+    floor = _cells(floor_scores(landing))
+    assert floor  # the generated feeds hold answers
+    assert floor == _cells(pandas_scores(landing))
