@@ -22,14 +22,14 @@ cols[3].metric("Milestones done", f"{int(plans.milestones_done.sum())} of "
                f"{int(plans.milestones_total.sum())}")  # fmt: skip
 
 DATE = st.column_config.DateColumn(format="YYYY-MM-DD")
-st.subheader("Initiatives")
+st.header("Initiatives")
 ui.table(plans.assign(
     milestones=[f"{d} of {t}" for d, t in zip(plans.milestones_done, plans.milestones_total,
                                               strict=True)],
 )[["initiative_id", "title", "service_name", "owner", "start_date", "status", "milestones",
    "next_milestone", "next_milestone_due"]], start_date=DATE, next_milestone_due=DATE)  # fmt: skip
 
-st.subheader("Target driver before and since each initiative started")
+st.header("Target driver before and since each initiative started")
 ui.table(plans.assign(
     before=[ui.fmt_score(s, n) for s, n in zip(plans.score_before, plans.n_before, strict=True)],
     since=[ui.fmt_score(s, n) for s, n in zip(plans.score_since, plans.n_since, strict=True)],
@@ -40,10 +40,10 @@ ui.table(plans.assign(
     since=st.column_config.TextColumn("Since start"),
 )  # fmt: skip
 
-st.subheader("Milestones")
+st.header("Milestones")
 ui.table(data.action_plans.milestones(scope), due_date=DATE, completed_date=DATE)
 
-st.subheader("CX maturity self-assessment")
+st.header("CX maturity self-assessment")
 maturity = data.action_plans.cx_maturity(scope)
 if maturity.empty:
     st.info("No maturity self-assessment recorded for this agency.")

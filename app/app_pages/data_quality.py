@@ -18,7 +18,7 @@ cols[2].metric("Rows quarantined", ui.fmt_n(loads.rows_quarantined.sum() if len(
 cols[3].metric("Checks passed", f"{passed} of {len(checks)}")
 if len(info):
     run = info.iloc[0]
-    st.caption(f"Snapshot `{run.version}` published {run.published_at:%Y-%m-%d %H:%M} UTC "
+    st.markdown(f"Snapshot `{run.version}` published {run.published_at:%Y-%m-%d %H:%M} UTC "
                f"by Dagster run `{run.dagster_run_id}`.")  # fmt: skip
 
 failed = checks[~checks.passed.astype(bool)] if len(checks) else checks
@@ -26,13 +26,13 @@ if len(failed):
     st.warning(f"{len(failed)} check(s) failed in the last run: "
                + ", ".join(failed.check_name), icon=":material/warning:")  # fmt: skip
 
-st.subheader("Freshness of each source")
+st.header("Freshness of each source")
 ui.table(data.quality.source_freshness())
-st.subheader("Files by source")
+st.header("Files by source")
 ui.table(loads)
-st.subheader("Rows quarantined, by source and reason")
+st.header("Rows quarantined, by source and reason")
 ui.table(data.quality.quarantine_reasons())
-st.subheader("Checks of the last pipeline run")
+st.header("Checks of the last pipeline run")
 ui.table(checks)
 with st.expander("The 200 most recent load attempts"):
     ui.table(data.quality.recent_file_loads())

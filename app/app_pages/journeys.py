@@ -44,7 +44,7 @@ with right:
     ui.chart(fig, alt, stages[["stage_order", "stage_label", "n_answers", "score",
                                "mean_sentiment", "is_pain_point"]], key="map")  # fmt: skip
 
-st.subheader("Stage by stage")
+st.header("Stage by stage")
 ui.table(stages.assign(
     score=[ui.fmt_score(s, n) for s, n in zip(stages.score, stages.n_answers, strict=True)],
     drop_off=[ui.fmt_pct(v) for v in stages.drop_off_rate],

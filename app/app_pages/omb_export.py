@@ -12,9 +12,9 @@ preview = data.export.submission_preview(scope)
 files = data.export_files(scope.fiscal_year, scope.fiscal_quarter)
 label = ui.quarter_label(scope)
 
-st.subheader(f"Export files for {label}")
+st.header(f"Export files for {label}")
 if files:
-    st.caption(
+    st.markdown(
         f"Written by `cxwh export` to `{data.export_dir(scope.fiscal_year, scope.fiscal_quarter)}`."
     )
     cols = st.columns(min(len(files), 4))
@@ -28,10 +28,10 @@ else:
     st.info(f"No export for {label} yet. Produce it with "
             f"`cxwh export --fiscal-year {scope.fiscal_year} --quarter {scope.fiscal_quarter}`.")  # fmt: skip
 
-st.subheader(f"Submission preview — {label}")
+st.header(f"Submission preview — {label}")
 if preview.empty:
     ui.no_data_for_quarter(scope, "per-channel driver scores")
     st.stop()
-st.caption(f"{len(preview)} rows; {int(preview.suppressed.sum())} suppressed (score hidden, "
+st.markdown(f"{len(preview)} rows; {int(preview.suppressed.sum())} suppressed (score hidden, "
            "answers shown).")  # fmt: skip
 ui.table(preview, score=st.column_config.NumberColumn("score", format="%.1f"))

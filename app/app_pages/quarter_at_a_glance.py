@@ -21,7 +21,7 @@ trust = scores[scores.driver == "trust"]
 judged = trust[trust.meets_benchmark.notna()]
 prev_fy, prev_fq = scope.previous
 
-st.subheader(f"{ui.quarter_label(scope)} — change against FY{prev_fy} Q{prev_fq}")
+st.header(f"{ui.quarter_label(scope)} — change against FY{prev_fy} Q{prev_fq}")
 cols = st.columns(5)
 cols[0].metric("Responses", ui.fmt_n(totals.n_responses))
 cols[1].metric("Response rate", ui.fmt_pct(totals.response_rate),
@@ -44,7 +44,7 @@ cols[4].metric("Meeting trust benchmark",
                f"{int(judged.meets_benchmark.sum())} of {len(judged)}",
                help="Services with 10+ trust answers and a benchmark for their sector")  # fmt: skip
 
-st.subheader("Trust and satisfaction by service")
+st.header("Trust and satisfaction by service")
 by_service = pd.DataFrame(index=pd.Index(scores.service_name.unique(), name="service_name"))
 for driver in ("trust", "satisfaction"):
     rows = scores[scores.driver == driver].set_index("service_name").reindex(by_service.index)
@@ -61,7 +61,7 @@ for driver in ("trust", "satisfaction"):
     ]
 ui.table(by_service.reset_index().rename(columns={"service_name": "Service"}))
 
-st.subheader("Trust against the sector benchmark")
+st.header("Trust against the sector benchmark")
 if judged.empty:
     st.info("No service has 10+ trust answers and a sector benchmark this quarter.")
 else:
@@ -69,7 +69,7 @@ else:
     ui.chart(fig, alt, trust[["service_name", "benchmark_sector", "n", "score",
                               "benchmark_score", "meets_benchmark"]], key="benchmark")  # fmt: skip
 
-st.subheader("Every driver, by service")
+st.header("Every driver, by service")
 fig, alt = charts.score_heatmap(scores)
 cells = scores.assign(cell=[ui.fmt_score(s, n) for s, n in zip(scores.score, scores.n,
                                                               strict=True)])  # fmt: skip
@@ -78,7 +78,7 @@ heat_table = heat_table[scores.sort_values("driver_order").driver_label.unique()
 ui.chart(fig, alt, heat_table.reset_index().rename(columns={"service_name": "Service"}),
          key="heatmap")  # fmt: skip
 
-st.subheader("Response volume")
+st.header("Response volume")
 volume = data.glance.response_by_service(scope)
 if not volume.empty:
     fig, alt = charts.response_volume(volume)

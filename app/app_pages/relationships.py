@@ -23,7 +23,7 @@ cols[2].metric("Returning", ui.fmt_n(counts.get("Returning", 0)))
 cols[3].metric("Anonymous feedback", ui.fmt_pct(anonymous.share_anonymous),
                help=f"{ui.fmt_n(anonymous.n_anonymous)} of {ui.fmt_n(anonymous.n_responses)} "
                "responses in the sidebar's scope carry no customer id")  # fmt: skip
-st.caption("Tenure and agency views cover every service of every agency; the anonymous "
+st.markdown("Tenure and agency views cover every service of every agency; the anonymous "
            "share follows the sidebar's agency, service and channel.")  # fmt: skip
 
 if tenure.empty:

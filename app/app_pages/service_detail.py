@@ -17,7 +17,7 @@ if scope.service is None:
     st.info("Showing the service with the most responses; choose one under **Service** "
             "in the sidebar.")  # fmt: skip
 name = data.reference.services().set_index("service_id").service_name.get(scope.service)
-st.subheader(f"{name} — {ui.quarter_label(scope)}")
+st.header(f"{name} — {ui.quarter_label(scope)}")
 
 trend = data.service.driver_trend(scope)
 current = trend[(trend.fiscal_year == scope.fiscal_year)
@@ -63,7 +63,7 @@ with tabs[2]:
         ui.table(shown)
 
 with tabs[3]:
-    st.caption("Among responses answering both a driver and the trust question: how much "
+    st.markdown("Among responses answering both a driver and the trust question: how much "
                "more often customers who were positive on the driver also trusted the "
                "agency (difference in trust-positive share, 95% interval) and the phi "
                "correlation. An association, not proof of cause.")  # fmt: skip
@@ -85,6 +85,6 @@ with tabs[4]:
     comments = data.service.recent_comments(
         scope, None if sentiment == "all" else sentiment, None if driver == "all" else driver
     )
-    st.caption(f"The {len(comments)} most recent comments (at most 50), already redacted.")
+    st.markdown(f"The {len(comments)} most recent comments (at most 50), already redacted.")
     ui.table(comments, comment_sentiment=st.column_config.NumberColumn("Sentiment",
                                                                        format="%.2f"))  # fmt: skip
