@@ -52,7 +52,9 @@ def test_publish_copies_tables_not_views_and_writes_meta(warehouse):
             "meta.source_freshness",
         ]
         assert con.execute("select sum(id) from marts.fct_a").fetchone()[0] == 10
-        info = con.execute("select version, dagster_run_id, n_tables, n_rows from meta.publish_info")
+        info = con.execute(
+            "select version, dagster_run_id, n_tables, n_rows from meta.publish_info"
+        )
         assert info.fetchone() == (snap.version, "run-1", 2, 6)
         fresh = con.execute("select source, files_loaded from meta.source_freshness").fetchall()
         assert fresh == [("touchpoints", 1)]
