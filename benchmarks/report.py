@@ -72,7 +72,11 @@ def _ratio(seconds: float | None, base: Measured | None) -> str:
 def _secs(m: Measured | None, status: str = "ok") -> str:
     if m is None:
         return "not run"
-    return f"{m.seconds:,.1f}" if status == "ok" and m.ok else status
+    if status != "ok":
+        return status
+    if not m.ok:
+        return "timeout" if m.timed_out else f"failed (exit {m.returncode})"
+    return f"{m.seconds:,.1f}"
 
 
 def _mark(ok: bool | None) -> str:
@@ -104,7 +108,8 @@ def targets(r: ScaleResult) -> list[tuple[str, bool | None, str]]:
         rows.append(("`cxwh generate` ≤ 3 min at 10M", gen <= 180, f"{gen:,.0f} s"))
     else:
         est = gen * 10_000_000 / r.responses
-        rows.append(("`cxwh generate` ≤ 3 min at 10M", None, f"{est:,.0f} s linear estimate"))
+        rows.append(("`cxwh generate` ≤ 3 min at 10M", None,
+                     f"{est:,.0f} s if linear from this scale (start-up included)"))  # fmt: skip
     return rows
 
 
