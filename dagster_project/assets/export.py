@@ -85,7 +85,7 @@ def write_export(fiscal_year: int, fiscal_quarter: int, settings: Settings | Non
     settings = settings or get_settings()
     label = f"FY{fiscal_year}-Q{fiscal_quarter}"
     final = settings.exports_dir / label
-    con = _open_warehouse(settings.warehouse_path)
+    con = _open_warehouse(settings)
     try:
         _require_data(con, fiscal_year, fiscal_quarter)
         settings.exports_dir.mkdir(parents=True, exist_ok=True)
@@ -115,13 +115,21 @@ def write_export(fiscal_year: int, fiscal_quarter: int, settings: Settings | Non
     return final
 
 
-def _open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+def _open_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
+    path = settings.warehouse_path
     if not path.exists():
         raise ExportError(f"no warehouse at {path}: run `cxwh pipeline` first")
+    # The same memory bound and spill folder as the dbt profile.
+    config = {
+        "memory_limit": os.environ.get("CX_DUCKDB_MEMORY_LIMIT", "8GB"),
+        "temp_directory": str(settings.data_dir / "duckdb_tmp"),
+    }
     try:
-        return duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as exc:
-        if "lock" not in str(exc).lower():
+        return duckdb.connect(str(path), read_only=True, config=config)
+    except (duckdb.IOException, duckdb.ConnectionException) as exc:
+        # IOException: another process holds the write lock; ConnectionException: this
+        # process has it open for writing (e.g. an in-process pipeline run).
+        if isinstance(exc, duckdb.IOException) and "lock" not in str(exc).lower():
             raise
         raise ExportError(
             f"the warehouse {path} is locked by a running pipeline (it is being written); "

@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 
+import duckdb
 import pytest
 from dagster import materialize
 
@@ -69,6 +70,15 @@ def test_a_warehouse_locked_by_a_pipeline_fails_with_a_clear_message(data_dir):
     finally:
         holder.communicate("")
     assert not (exports(data_dir) / "FY2025-Q1").exists()
+
+
+def test_a_warehouse_open_for_writing_in_this_process_fails_the_same_way(data_dir):
+    writer = duckdb.connect(str(data_dir / "warehouse.duckdb"))
+    try:
+        with pytest.raises(ExportError, match="locked by a running pipeline"):
+            write_export(fiscal_year=2025, fiscal_quarter=2)
+    finally:
+        writer.close()
 
 
 def test_the_asset_exports_the_quarter_of_its_partition(data_dir):
