@@ -5,9 +5,11 @@ Keys follow the warehouse: a model in schema `marts` is `marts/<model>`, a sourc
 `seeds/<seed>`. Groups follow the dbt folders (staging, intermediate, marts, seeds).
 """
 
-from __future__ import annotations
-
+import os
+import shutil
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
@@ -20,6 +22,13 @@ from dagster_dbt import (
 )
 
 from dagster_project.settings import DBT_PROJECT_DIR
+
+# The dbt installed beside this interpreter, so `.venv/bin/cxwh` works without an activated
+# venv. dagster-dbt's manifest preparer looks `dbt` up on PATH, so put our bin dir first.
+_VENV_BIN = Path(sys.executable).parent
+if (_VENV_BIN / "dbt").exists() and str(_VENV_BIN) not in os.environ["PATH"].split(os.pathsep):
+    os.environ["PATH"] = f"{_VENV_BIN}{os.pathsep}{os.environ['PATH']}"
+DBT_EXECUTABLE = shutil.which("dbt") or "dbt"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

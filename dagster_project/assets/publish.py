@@ -1,7 +1,5 @@
 """The publish asset: after the marts are built and tested, switch the dashboard over."""
 
-from __future__ import annotations
-
 from dagster import (
     AssetExecutionContext,
     AssetKey,
