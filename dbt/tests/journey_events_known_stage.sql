@@ -2,7 +2,14 @@
 -- the stage pivot, so this only warns: the rest of the case is still measured.
 {{ config(severity='warn') }}
 
-select events.*
+select
+    events.case_id,
+    events.journey_id,
+    events.stage_key,
+    events.event,
+    events.event_at,
+    events._source_file,
+    events._row_number
 from {{ ref('stg_case_events__events') }} as events
 left join {{ ref('journey_stages') }} as journey_stages
     on

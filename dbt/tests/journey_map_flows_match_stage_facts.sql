@@ -24,7 +24,9 @@ fact_totals as (
 
 )
 
-select *
+select
+    map_totals.*,
+    fact_totals.n_entered as fact_n_entered
 from map_totals
 cross join fact_totals
 where

@@ -17,7 +17,9 @@ responses as (
 
 )
 
-select *
+select
+    relationship.n_interactions,
+    responses.n_identified
 from relationship
 cross join responses
 where relationship.n_interactions <> responses.n_identified

@@ -31,14 +31,17 @@ windows as (
 
     select
         plans.initiative_id,
-        {% for window, condition in [
-            ('before', 'between plans.start_quarter_index - 2 and plans.start_quarter_index - 1'),
-            ('since', '>= plans.start_quarter_index')] -%}
-        coalesce(sum(case when scores.quarter_index {{ condition }} then scores.n end), 0)
-            as n_{{ window }},
-        coalesce(sum(case when scores.quarter_index {{ condition }} then scores.n_positive end), 0)
-            as n_positive_{{ window }}{{ ',' if not loop.last }}
-        {% endfor %}
+        {%- set start = 'plans.start_quarter_index' %}
+        {%- set before = 'between ' ~ start ~ ' - 2 and ' ~ start ~ ' - 1' %}
+        {%- set since = '>= ' ~ start %}
+        coalesce(sum(case when scores.quarter_index {{ before }} then scores.n end), 0)
+            as n_before,
+        coalesce(sum(case when scores.quarter_index {{ before }} then scores.n_positive end), 0)
+            as n_positive_before,
+        coalesce(sum(case when scores.quarter_index {{ since }} then scores.n end), 0)
+            as n_since,
+        coalesce(sum(case when scores.quarter_index {{ since }} then scores.n_positive end), 0)
+            as n_positive_since
     from plans
     left join scores
         on plans.service_id = scores.service_id and plans.target_driver = scores.driver

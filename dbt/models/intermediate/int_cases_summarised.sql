@@ -46,10 +46,7 @@ final as (
         -- a completed journey was not dropped, whatever stray abandon event it has
         case when cases.completed_at is null then abandon_events.stage_key end
             as dropped_at_stage,
-        case
-            when cases.completed_at is not null then cases.completed_at
-            else cases.abandoned_at
-        end as ended_at
+        coalesce(cases.completed_at, cases.abandoned_at) as ended_at
     from cases
     inner join stages as furthest
         on

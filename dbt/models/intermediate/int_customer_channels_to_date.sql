@@ -33,7 +33,7 @@ final as (
     inner join channel_first_uses
         on
             quarters.customer_key = channel_first_uses.customer_key
-            and channel_first_uses.first_quarter_index <= quarters.quarter_index
+            and quarters.quarter_index >= channel_first_uses.first_quarter_index
     group by quarters.customer_key, quarters.quarter_index
 
 )

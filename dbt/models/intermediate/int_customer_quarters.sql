@@ -37,11 +37,21 @@ trust_answers as (
 -- service / agency counts once, in the quarter the customer first used it
 first_uses as (
 
-    select customer_key, 'service' as kind, service_id as member, min(quarter_index) as quarter_index
-    from responses group by customer_key, service_id
+    select
+        customer_key,
+        'service' as kind,
+        service_id as member,
+        min(quarter_index) as quarter_index
+    from responses
+    group by customer_key, service_id
     union all
-    select customer_key, 'agency' as kind, agency_code as member, min(quarter_index) as quarter_index
-    from responses group by customer_key, agency_code
+    select
+        customer_key,
+        'agency' as kind,
+        agency_code as member,
+        min(quarter_index) as quarter_index
+    from responses
+    group by customer_key, agency_code
 
 ),
 

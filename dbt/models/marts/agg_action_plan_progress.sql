@@ -47,7 +47,7 @@ final as (
         cast(plans.service_id as varchar) as service_id,
         cast(plans.title as varchar) as title,
         cast(plans.target_driver as varchar) as target_driver,
-        cast(plans.owner as varchar) as owner,
+        cast(plans.owner as varchar) as owner,  -- noqa: RF04
         cast(plans.start_date as date) as start_date,
         cast(plans.status as varchar) as status,
         cast(plans.plan_part as varchar) as plan_part,
@@ -57,12 +57,16 @@ final as (
         cast(next_milestones.due_date as date) as next_milestone_due,
         cast(windows.n_before as bigint) as n_before,
         cast(windows.n_positive_before as bigint) as n_positive_before,
-        cast(case when windows.n_before > 0
-            then 100.0 * windows.n_positive_before / windows.n_before end as double) as score_before,
+        cast(case
+            when windows.n_before > 0
+                then 100.0 * windows.n_positive_before / windows.n_before
+        end as double) as score_before,
         cast(windows.n_since as bigint) as n_since,
         cast(windows.n_positive_since as bigint) as n_positive_since,
-        cast(case when windows.n_since > 0
-            then 100.0 * windows.n_positive_since / windows.n_since end as double) as score_since
+        cast(case
+            when windows.n_since > 0
+                then 100.0 * windows.n_positive_since / windows.n_since
+        end as double) as score_since
     from plans
     inner join windows on plans.initiative_id = windows.initiative_id
     left join milestones on plans.initiative_id = milestones.initiative_id
@@ -75,7 +79,7 @@ tested as (
 
     select
         final.*,
-        cast(score_since - score_before as double) as score_change,
+        cast(final.score_since - final.score_before as double) as score_change,
         cast({{ two_proportion_p_value(
             'n_positive_since', 'n_since', 'n_positive_before', 'n_before') }} as double)
             as p_value
@@ -85,5 +89,5 @@ tested as (
 
 select
     tested.*,
-    coalesce(p_value < {{ var('significance_alpha') }}, false) as is_change_significant
+    coalesce(tested.p_value < {{ var('significance_alpha') }}, false) as is_change_significant
 from tested

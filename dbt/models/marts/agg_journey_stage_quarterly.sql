@@ -16,11 +16,15 @@ scored as (
     select
         joined.*,
         journey_stages.stage_order,
-        case when n_entered > 0 then 1.0 * n_abandoned / n_entered end as drop_off_rate,
-        case when n_answers > 0 then 100.0 * n_positive / n_answers end as score,
-        100.0 * {{ wilson_low('n_positive', 'n_answers') }} as ci_low,
-        100.0 * {{ wilson_high('n_positive', 'n_answers') }} as ci_high,
-        n_answers < {{ var('min_reportable_n') }} as is_suppressed
+        case
+            when joined.n_entered > 0 then 1.0 * joined.n_abandoned / joined.n_entered
+        end as drop_off_rate,
+        case
+            when joined.n_answers > 0 then 100.0 * joined.n_positive / joined.n_answers
+        end as score,
+        100.0 * {{ wilson_low('joined.n_positive', 'joined.n_answers') }} as ci_low,
+        100.0 * {{ wilson_high('joined.n_positive', 'joined.n_answers') }} as ci_high,
+        joined.n_answers < {{ var('min_reportable_n') }} as is_suppressed
     from joined
     inner join {{ ref('journey_stages') }} as journey_stages
         on
@@ -35,8 +39,9 @@ ranked as (
         scored.*,
         -- the pain point: lowest score among the journey-quarter's reportable stages
         row_number() over (
-            partition by journey_id, fiscal_year, fiscal_quarter, is_suppressed
-            order by score, stage_order
+            partition by
+                scored.journey_id, scored.fiscal_year, scored.fiscal_quarter, scored.is_suppressed
+            order by scored.score, scored.stage_order
         ) as score_rank
     from scored
 

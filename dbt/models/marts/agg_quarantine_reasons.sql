@@ -10,8 +10,9 @@ quarantine as (
 final as (
 
     select
-        cast(source as varchar) as source,
-        cast(level as varchar) as level,
+        -- `source` and `level` are the contract's column names
+        cast(source as varchar) as source,  -- noqa: RF04
+        cast(level as varchar) as level,  -- noqa: RF04
         cast(reason as varchar) as reason,
         cast(count(*) as bigint) as n_rows,
         cast(count(distinct source_file) as bigint) as n_files,

@@ -12,7 +12,7 @@ final as (
 
     select
         cast(load_id as varchar) as load_id,
-        cast(source as varchar) as source,
+        cast(source as varchar) as source,  -- noqa: RF04
         cast(source_file as varchar) as source_file,
         cast(file_sha256 as varchar) as file_sha256,
         cast(file_bytes as bigint) as file_bytes,

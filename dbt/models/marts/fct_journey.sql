@@ -27,7 +27,7 @@ pain_points as (
                 stages.stage_order
         ) as rn
     from stage_feedback
-    inner join {{ ref('int_case_stages_pivoted') }} as stages
+    inner join {{ ref('int_case_stages_pivoted') }} as stages  -- noqa: RF04
         on
             stage_feedback.case_id = stages.case_id
             and stage_feedback.stage_key = stages.stage_key

@@ -12,16 +12,41 @@ cumulative as (
 
     select
         quarters.*,
-        min(first_response_at) over (partition by customer_key) as first_seen_at,
-        min(quarter_index) over (partition by customer_key) as first_quarter_index,
-        {% for column in ['n_interactions', 'n_new_services', 'n_new_agencies',
-                          'trust_n', 'trust_positive'] -%}
-        sum({{ column }}) over (
-            partition by customer_key order by quarter_index
+        min(quarters.first_response_at) over (
+            partition by quarters.customer_key
+        ) as first_seen_at,
+        min(quarters.quarter_index) over (
+            partition by quarters.customer_key
+        ) as first_quarter_index,
+        sum(quarters.n_interactions) over (
+            partition by quarters.customer_key
+            order by quarters.quarter_index
             rows between unbounded preceding and current row
-        ) as {{ column }}_to_date,
-        {% endfor -%}
-        case when trust_n > 0 then 100.0 * trust_positive / trust_n end as trust_score
+        ) as n_interactions_to_date,
+        sum(quarters.n_new_services) over (
+            partition by quarters.customer_key
+            order by quarters.quarter_index
+            rows between unbounded preceding and current row
+        ) as n_new_services_to_date,
+        sum(quarters.n_new_agencies) over (
+            partition by quarters.customer_key
+            order by quarters.quarter_index
+            rows between unbounded preceding and current row
+        ) as n_new_agencies_to_date,
+        sum(quarters.trust_n) over (
+            partition by quarters.customer_key
+            order by quarters.quarter_index
+            rows between unbounded preceding and current row
+        ) as trust_n_to_date,
+        sum(quarters.trust_positive) over (
+            partition by quarters.customer_key
+            order by quarters.quarter_index
+            rows between unbounded preceding and current row
+        ) as trust_positive_to_date,
+        case
+            when quarters.trust_n > 0
+                then 100.0 * quarters.trust_positive / quarters.trust_n
+        end as trust_score
     from quarters
 
 ),

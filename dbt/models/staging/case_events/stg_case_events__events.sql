@@ -27,7 +27,7 @@ renamed as (
         cast(lower(trim(stage_key)) as varchar) as stage_key,
 
         -- event
-        cast(lower(trim(event)) as varchar) as event,
+        cast(lower(trim(event)) as varchar) as event,  -- noqa: RF04
         event_at,
 
         -- lineage
