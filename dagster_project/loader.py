@@ -38,7 +38,7 @@ from dagster_project.sources.tables import FINAL_STATUSES, ensure_tables
 from dagster_project.sources.textfile import sha256_file
 
 log = logging.getLogger(__name__)
-TEMP_TABLES = ("_records", "_answer_rejects", "_latest")
+TEMP_TABLES = ("_csv", "_records", "_answer_rejects", "_deduped")
 
 
 @dataclass
@@ -154,6 +154,7 @@ def pending_files(source: str, settings: Settings | None = None) -> list[Path]:
 
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("drop view if exists temp._latest")
     for table in TEMP_TABLES:
         con.execute(f"drop table if exists temp.{table}")
 

@@ -54,6 +54,7 @@ def connect_warehouse(
                 ) from exc
             time.sleep(0.5)
     con.execute("set TimeZone = 'UTC'")
+    con.execute("set enable_progress_bar = false")  # loads report through logs and tqdm
     return con
 
 

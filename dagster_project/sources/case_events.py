@@ -66,7 +66,8 @@ def _parquet_source(
                {fields} as fields, {len(names)} as n_fields,
                false as undecodable, false as unterminated
         from read_parquet({lit(ctx.path)}, file_row_number = true)"""
-    return header, sql
+    con.execute(f"create or replace temp table _csv as {sql}")
+    return header, "select * from _csv"
 
 
 def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:

@@ -76,14 +76,16 @@ def records_sql(path: Path, delim: str, multiline: bool, undecodable: bool) -> s
             f"from ({lines_sql(path)})"
         )
     d = delim.replace('"', "")
-    pattern = lit(f'{d}("(?:[^"]|"")*"[^{d}]*|[^{d}]*)')
+    # Each match is the delimiter plus one field. No capture group: RE2 then finds
+    # matches with its DFA, several times faster than extracting a submatch.
+    pattern = lit(f'{d}(?:"(?:[^"]|"")*"[^{d}]*|[^{d}]*)')
     unquote = (
-        "lambda f: case when length(f) >= 2 and starts_with(f, '\"') and ends_with(f, '\"') "
-        "then replace(f[2:-2], '\"\"', '\"') else f end"
+        "lambda m: case when length(m) >= 3 and m[2] = '\"' and ends_with(m, '\"') "
+        "then replace(m[3:-2], '\"\"', '\"') else m[2:] end"
     )
     split = (
         f"case when contains(text, '\"') "
-        f"then list_transform(regexp_extract_all({lit(d)} || text, {pattern}, 1), {unquote}) "
+        f"then list_transform(regexp_extract_all({lit(d)} || text, {pattern}), {unquote}) "
         f"else string_split(text, {lit(d)}) end"
     )
     bad = "contains(text, chr(65533))" if undecodable else "false"
@@ -99,7 +101,9 @@ def records_sql(path: Path, delim: str, multiline: bool, undecodable: bool) -> s
 def open_csv(
     con: duckdb.DuckDBPyConnection, ctx: ParseContext, encoding: str, delim: str
 ) -> tuple[list[str], str] | ParseResult:
-    """(header, records SELECT) of a delimited text file, or an `empty` result."""
+    """(header, SELECT of its records) of a delimited text file, or an `empty` result.
+
+    The records are stored in the temp table `_csv` (see `records_sql`)."""
     if ctx.path.stat().st_size == 0:
         return ParseResult("empty", "empty file (0 bytes)")
     text_path, undecodable = to_utf8(ctx.path, encoding, ctx.tmp_dir)
@@ -107,7 +111,13 @@ def open_csv(
     if header is None:
         return ParseResult("empty", "empty file (no header, no data rows)")
     multiline = has_multiline_records(con, text_path)
-    return header, records_sql(text_path, delim, multiline, undecodable)
+    # Materialised once: the split fields are referenced many times downstream, and
+    # an inlined subquery would split every record again for each reference.
+    con.execute(
+        "create or replace temp table _csv as "
+        + records_sql(text_path, delim, multiline, undecodable)
+    )
+    return header, "select * from _csv"
 
 
 def missing_columns(header: list[str], required: list[str], what: str) -> ParseResult | None:

@@ -52,4 +52,5 @@ def redact_sql(column_expr: str) -> str:
     expr = column_expr
     for _, pattern, replacement in PATTERNS:
         expr = f"regexp_replace({expr}, {_sql_string(pattern)}, {_sql_string(replacement)}, 'g')"
-    return expr
+    # Every pattern needs an '@' or a digit: most free text skips the three regexes.
+    return f"case when regexp_matches({column_expr}, '[0-9@]') then {expr} else {column_expr} end"

@@ -74,11 +74,18 @@ def replace_and_insert(
 ) -> int:
     """Insert the valid records; return how many earlier versions they replaced."""
     key = ", ".join(spec.key)
-    con.execute(f"""
-        create or replace temp table _latest as
-        select * from _records where reason is null
-        qualify row_number() over (partition by {key} order by _row_number desc) = 1""")
-    in_file = n_valid - _count(con, "select count(*) from _latest")
+    distinct = _count(con, f"select count(distinct ({key})) from _records where reason is null")
+    if distinct == n_valid:  # the common case: no key twice in the file, nothing to copy
+        con.execute(
+            "create or replace temp view _latest as select * from _records where reason is null"
+        )
+    else:
+        con.execute(f"""
+            create or replace temp table _deduped as
+            select * from _records where reason is null
+            qualify row_number() over (partition by {key} order by _row_number desc) = 1""")
+        con.execute("create or replace temp view _latest as select * from _deduped")
+    in_file = n_valid - distinct
     match = " and ".join(f"t.{k} = l.{k}" for k in spec.key)
     earlier = _count(con, f"delete from raw.{spec.name} as t using _latest as l where {match}")
     columns = [c for c, _ in spec.columns]
