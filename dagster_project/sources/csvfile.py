@@ -22,7 +22,7 @@ import duckdb
 
 from dagster_project.sources.base import ParseContext, ParseResult, header_of
 from dagster_project.sources.sqltext import lit
-from dagster_project.sources.textfile import first_line, to_utf8
+from dagster_project.sources.textfile import first_line, has_line_after_first, to_utf8
 
 # A delimiter that never occurs in text, so every physical line is one value.
 _LINE_DELIM = "\x1f\x1e"
@@ -110,6 +110,8 @@ def open_csv(
     header = header_of(first_line(text_path), delim)
     if header is None:
         return ParseResult("empty", "empty file (no header, no data rows)")
+    if not has_line_after_first(text_path):
+        return ParseResult("empty", "no data rows (header only)")
     multiline = has_multiline_records(con, text_path)
     # Materialised once: the split fields are referenced many times downstream, and
     # an inlined subquery would split every record again for each reference.

@@ -67,3 +67,17 @@ def first_line(path: Path) -> str | None:
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
         line = fh.readline(1 << 20)  # a header is short; do not slurp a binary file
     return line.rstrip("\r\n") if line else None
+
+
+def has_line_after_first(path: Path) -> bool:
+    """Whether a UTF-8 file has a non-blank line after its first (header) line.
+
+    Reads only until that line, so it is instant on any file size; it spares a
+    header-only file the full parse.
+    """
+    with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
+        fh.readline(1 << 20)
+        while line := fh.readline(1 << 20):
+            if line.strip():
+                return True
+    return False

@@ -46,8 +46,8 @@ def count_rows(source: str, path: Path) -> int:
 
 
 @pytest.mark.skipif(generate_feeds is None, reason=MISSING or "generator present")
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(responses=st.integers(min_value=50, max_value=400), seed=st.integers(0, 10_000))
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(responses=st.integers(min_value=20, max_value=300), seed=st.integers(0, 10_000))
 def test_every_generated_row_is_accounted_for(responses: int, seed: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cfg = Settings(data_dir=Path(tmp), id_salt="property-salt")
