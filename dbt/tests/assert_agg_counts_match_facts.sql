@@ -6,7 +6,10 @@ with
 facts as (
 
     select
-        service_id, fiscal_year, fiscal_quarter, driver,
+        service_id,
+        fiscal_year,
+        fiscal_quarter,
+        driver,
         count(*) as n,
         sum(case when is_positive then 1 else 0 end) as n_positive
     from {{ ref('fct_transaction_feedback') }}
@@ -17,7 +20,10 @@ facts as (
 aggregated as (
 
     select
-        service_id, fiscal_year, fiscal_quarter, driver,
+        service_id,
+        fiscal_year,
+        fiscal_quarter,
+        driver,
         sum(case when channel = 'all' then n else 0 end) as n_all,
         sum(case when channel = 'all' then n_positive else 0 end) as n_positive_all,
         sum(case when channel != 'all' then n else 0 end) as n_channels,
@@ -36,14 +42,30 @@ score_mismatches as (
         coalesce(facts.fiscal_quarter, aggregated.fiscal_quarter) as fiscal_quarter
     from facts
     full outer join aggregated
-        on facts.service_id = aggregated.service_id
-        and facts.fiscal_year = aggregated.fiscal_year
-        and facts.fiscal_quarter = aggregated.fiscal_quarter
-        and facts.driver = aggregated.driver
-    where facts.n is null or aggregated.n_all is null
+        on
+            facts.service_id = aggregated.service_id
+            and facts.fiscal_year = aggregated.fiscal_year
+            and facts.fiscal_quarter = aggregated.fiscal_quarter
+            and facts.driver = aggregated.driver
+    where
+        facts.n is null or aggregated.n_all is null
         or facts.n != aggregated.n_all or facts.n != aggregated.n_channels
         or facts.n_positive != aggregated.n_positive_all
         or facts.n_positive != aggregated.n_positive_channels
+
+),
+
+n_responses as (
+
+    select count(*) as n from {{ ref('fct_response') }}
+
+),
+
+n_rate_responses as (
+
+    select coalesce(sum(n_responses), 0) as n
+    from {{ ref('agg_response_rates') }}
+    where channel = 'all'
 
 ),
 
@@ -54,13 +76,9 @@ rate_mismatches as (
         cast(null as varchar) as service_id,
         cast(null as integer) as fiscal_year,
         cast(null as integer) as fiscal_quarter
-    from (select count(*) as n from {{ ref('fct_response') }}) as responses
-    cross join (
-        select coalesce(sum(n_responses), 0) as n
-        from {{ ref('agg_response_rates') }}
-        where channel = 'all'
-    ) as rates
-    where responses.n != rates.n
+    from n_responses
+    cross join n_rate_responses
+    where n_responses.n != n_rate_responses.n
 
 )
 

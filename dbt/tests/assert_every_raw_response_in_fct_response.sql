@@ -19,7 +19,9 @@ raw_keys as (
 
 fact_keys as (
 
-    select response_key, count(*) as n_rows
+    select
+        response_key,
+        count(*) as n_rows
     from {{ ref('fct_response') }}
     group by response_key
 

@@ -12,20 +12,32 @@ touchpoints as (
 
 contact_center as (
     {%- for driver in contact_center_drivers() %}
-    select response_key, '{{ driver }}' as driver, 'likert5' as scale,
-        {{ driver }} as answer_value, _source, _source_file, _row_number, _loaded_at
-    from {{ ref('stg_contact_center__calls') }}
-    where {{ driver }} is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            response_key,
+            '{{ driver }}' as driver,
+            'likert5' as scale,
+            {{ driver }} as answer_value,
+            _source,
+            _source_file,
+            _row_number,
+            _loaded_at
+        from {{ ref('stg_contact_center__calls') }}
+        where {{ driver }} is not null
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
 agency_api as (
 
     select
-        response_key, driver, scale,
+        response_key,
+        driver,
+        scale,
         {{ answer_value('scale', 'answer_text') }} as answer_value,
-        _source, _source_file, _row_number, _loaded_at
+        _source,
+        _source_file,
+        _row_number,
+        _loaded_at
     from {{ ref('stg_agency_api__answers') }}
     where answer_text not in {{ na_answer_values() }}
 

@@ -16,11 +16,12 @@ submissions as (
 
 legacy as (
     {%- for driver in legacy_a11_drivers() %}
-    select response_key, '{{ driver }}' as driver, 'likert5' as scale,
-        {{ driver }} as answer_value, {{ lineage }}
-    from submissions
-    where form_kind = 'a11' and {{ driver }} is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            response_key, '{{ driver }}' as driver, 'likert5' as scale,
+            {{ driver }} as answer_value, {{ lineage }}
+        from submissions
+        where form_kind = 'a11' and {{ driver }} is not null
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
@@ -37,16 +38,18 @@ trust_v2 as (
 
 indicators as (
     {%- for driver in indicator_drivers() %}
-    select response_key, '{{ driver }}' as driver, 'indicator' as scale,
-        case when {{ list_contains('answer_02', driver) }} then 1 else 0 end as answer_value,
-        {{ lineage }}
-    from submissions
-    where form_kind in ('a11_v2', 'a11_v2_radio')
-        and (
-            coalesce({{ list_contains('answer_02', driver) }}, false)
-            != coalesce({{ list_contains('answer_03', driver) }}, false)
-        )
-    {% if not loop.last %}union all{% endif %}
+        select
+            response_key, '{{ driver }}' as driver, 'indicator' as scale,
+            case when {{ list_contains('answer_02', driver) }} then 1 else 0 end as answer_value,
+            {{ lineage }}
+        from submissions
+        where
+            form_kind in ('a11_v2', 'a11_v2_radio')
+            and (
+                coalesce({{ list_contains('answer_02', driver) }}, false)
+                != coalesce({{ list_contains('answer_03', driver) }}, false)
+            )
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 )
 

@@ -7,7 +7,10 @@ with
 
 responses as (
 
-    select response_key, _loaded_at, comment
+    select
+        response_key,
+        _loaded_at,
+        comment
     from {{ ref('int_responses_unioned') }}
     where comment is not null
 
@@ -21,7 +24,9 @@ tokens as (
         words.token,
         words.token_position
     from responses
-    {{ lateral_unnest_with_position(tokenize('responses.comment'), 'words', 'token', 'token_position') }}
+    {{ lateral_unnest_with_position(
+        tokenize('responses.comment'), 'words', 'token', 'token_position'
+    ) }}
 
 ),
 

@@ -6,14 +6,23 @@ with
 touchpoints as (
 
     select
-        response_key, _source as source, source_record_id, service_id, channel,
+        response_key,
+        _source as source,
+        source_record_id,
+        service_id,
+        channel,
         'touchpoints/' || form_id as touchpoint,
         -- a11_v2 asks trust as thumbs; the legacy and radio forms ask 1-5.
         case when form_kind = 'a11_v2' then 'thumbs_up_down' else 'likert_scale' end
             as survey_type,
-        cast(null as varchar) as case_id, stage_key,
+        cast(null as varchar) as case_id,
+        stage_key,
         cast(null as varchar) as customer_key,  -- Touchpoints submissions are anonymous
-        submitted_at, comment, _source_file, _row_number, _loaded_at
+        submitted_at,
+        comment,
+        _source_file,
+        _row_number,
+        _loaded_at
     from {{ ref('stg_touchpoints__submissions') }}
 
 ),
@@ -31,14 +40,22 @@ agency_api_scales as (
 agency_api as (
 
     select
-        responses.response_key, responses._source as source,
-        responses.response_id as source_record_id, responses.service_id, responses.channel,
+        responses.response_key,
+        responses._source as source,
+        responses.response_id as source_record_id,
+        responses.service_id,
+        responses.channel,
         'agency_api' as touchpoint,
         case when agency_api_scales.has_thumbs = 1 then 'thumbs_up_down' else 'likert_scale' end
             as survey_type,
-        responses.case_id, responses.stage_key, responses.customer_key,
-        responses.submitted_at, responses.comment,
-        responses._source_file, responses._row_number, responses._loaded_at
+        responses.case_id,
+        responses.stage_key,
+        responses.customer_key,
+        responses.submitted_at,
+        responses.comment,
+        responses._source_file,
+        responses._row_number,
+        responses._loaded_at
     from {{ ref('stg_agency_api__responses') }} as responses
     left join agency_api_scales on responses.response_key = agency_api_scales.response_key
 
@@ -47,14 +64,21 @@ agency_api as (
 contact_center as (
 
     select
-        response_key, _source as source, call_id as source_record_id, service_id,
+        response_key,
+        _source as source,
+        call_id as source_record_id,
+        service_id,
         'phone' as channel,
         'contact_center/' || queue as touchpoint,
         'likert_scale' as survey_type,
-        cast(null as varchar) as case_id, cast(null as varchar) as stage_key,
+        cast(null as varchar) as case_id,
+        cast(null as varchar) as stage_key,
         cast(null as varchar) as customer_key,  -- the caller's number is never kept
-        call_started_at as submitted_at, agent_note as comment,
-        _source_file, _row_number, _loaded_at
+        call_started_at as submitted_at,
+        agent_note as comment,
+        _source_file,
+        _row_number,
+        _loaded_at
     from {{ ref('stg_contact_center__calls') }}
 
 ),
@@ -72,8 +96,14 @@ unioned as (
 enriched as (
 
     select
-        unioned.response_key, unioned.source, unioned.source_record_id, unioned.service_id,
-        services.agency_code, unioned.channel, unioned.touchpoint, unioned.survey_type,
+        unioned.response_key,
+        unioned.source,
+        unioned.source_record_id,
+        unioned.service_id,
+        services.agency_code,
+        unioned.channel,
+        unioned.touchpoint,
+        unioned.survey_type,
         unioned.case_id,
         -- a stage links to a journey only when it is a stage of the service's journey
         journey_stages.journey_id,
@@ -84,12 +114,16 @@ enriched as (
         unioned.submitted_at,
         cast({{ fiscal_year('unioned.submitted_at') }} as integer) as fiscal_year,
         cast({{ fiscal_quarter('unioned.submitted_at') }} as integer) as fiscal_quarter,
-        unioned.comment, unioned._source_file, unioned._row_number, unioned._loaded_at
+        unioned.comment,
+        unioned._source_file,
+        unioned._row_number,
+        unioned._loaded_at
     from unioned
     left join {{ ref('services') }} as services on unioned.service_id = services.service_id
     left join {{ ref('journey_stages') }} as journey_stages
-        on services.journey_id = journey_stages.journey_id
-        and unioned.stage_key = journey_stages.stage_key
+        on
+            services.journey_id = journey_stages.journey_id
+            and unioned.stage_key = journey_stages.stage_key
 
 )
 

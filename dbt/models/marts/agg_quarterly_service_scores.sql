@@ -10,42 +10,35 @@ answers as (
 
 ),
 
-by_channel as (
+-- one row per channel and one per service x quarter x driver over every channel
+cells as (
 
     select
-        service_id, agency_code, fiscal_year, fiscal_quarter, channel, driver,
+        service_id,
+        agency_code,
+        fiscal_year,
+        fiscal_quarter,
+        coalesce(channel, 'all') as channel,  -- channel is never NULL in the fact
+        driver,
         count(*) as n,
         sum(case when is_positive then 1 else 0 end) as n_positive,
         sum(case when scale = 'likert5' then 1 else 0 end) as n_likert,
         sum(case when scale = 'likert5' then answer_value else 0 end) as likert_sum
     from answers
-    group by service_id, agency_code, fiscal_year, fiscal_quarter, channel, driver
-
-),
-
-all_channels as (
-
-    select
-        service_id, agency_code, fiscal_year, fiscal_quarter, 'all' as channel, driver,
-        sum(n) as n, sum(n_positive) as n_positive,
-        sum(n_likert) as n_likert, sum(likert_sum) as likert_sum
-    from by_channel
-    group by service_id, agency_code, fiscal_year, fiscal_quarter, driver
-
-),
-
-cells as (
-
-    select * from by_channel
-    union all
-    select * from all_channels
+    -- rollup (channel): each channel, then the 'all' row over every channel
+    group by service_id, agency_code, fiscal_year, fiscal_quarter, driver, rollup(channel)
 
 ),
 
 scored as (
 
     select
-        service_id, agency_code, fiscal_year, fiscal_quarter, channel, driver,
+        service_id,
+        agency_code,
+        fiscal_year,
+        fiscal_quarter,
+        channel,
+        driver,
         cast(n as bigint) as n,
         cast(n_positive as bigint) as n_positive,
         -- rounded for publication (4 decimals of a 0-100 score); tests compare exactly
@@ -79,17 +72,20 @@ select
     cast(round({{ two_proportion_p_value(
         'current_quarter.n_positive', 'current_quarter.n',
         'previous_quarter.n_positive', 'previous_quarter.n') }}, 6) as double) as p_value,
-    coalesce({{ two_proportion_p_value(
+    coalesce(
+        {{ two_proportion_p_value(
         'current_quarter.n_positive', 'current_quarter.n',
         'previous_quarter.n_positive', 'previous_quarter.n') }}
-        < {{ var('significance_alpha') }}, false) as is_change_significant
+        < {{ var('significance_alpha') }}, false
+    ) as is_change_significant
 from scored as current_quarter
 -- the calendar predecessor, not the last quarter with answers: no answers, no change
 left join scored as previous_quarter
-    on current_quarter.service_id = previous_quarter.service_id
-    and current_quarter.channel = previous_quarter.channel
-    and current_quarter.driver = previous_quarter.driver
-    and previous_quarter.fiscal_year
-    = {{ prev_fiscal_year('current_quarter.fiscal_year', 'current_quarter.fiscal_quarter') }}
-    and previous_quarter.fiscal_quarter
-    = {{ prev_fiscal_quarter('current_quarter.fiscal_quarter') }}
+    on
+        current_quarter.service_id = previous_quarter.service_id
+        and current_quarter.channel = previous_quarter.channel
+        and current_quarter.driver = previous_quarter.driver
+        and previous_quarter.fiscal_year
+        = {{ prev_fiscal_year('current_quarter.fiscal_year', 'current_quarter.fiscal_quarter') }}
+        and previous_quarter.fiscal_quarter
+        = {{ prev_fiscal_quarter('current_quarter.fiscal_quarter') }}

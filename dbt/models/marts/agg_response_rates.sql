@@ -5,18 +5,15 @@ with
 
 responses as (
 
-    select service_id, fiscal_year, fiscal_quarter, channel, count(*) as n_responses
+    select
+        service_id,
+        fiscal_year,
+        fiscal_quarter,
+        coalesce(channel, 'all') as channel,  -- channel is never NULL in the fact
+        count(*) as n_responses
     from {{ ref('fct_response') }}
-    group by service_id, fiscal_year, fiscal_quarter, channel
-
-),
-
-responses_all as (
-
-    select service_id, fiscal_year, fiscal_quarter, 'all' as channel,
-        sum(n_responses) as n_responses
-    from responses
-    group by service_id, fiscal_year, fiscal_quarter
+    -- rollup (channel): each channel, then the 'all' row over every channel
+    group by service_id, fiscal_year, fiscal_quarter, rollup(channel)
 
 ),
 
@@ -28,8 +25,13 @@ volumes as (
 
 volumes_by_channel as (
 
-    select service_id, fiscal_year, fiscal_quarter, channel,
-        volume_of_customers, volume_offered_survey
+    select
+        service_id,
+        fiscal_year,
+        fiscal_quarter,
+        channel,
+        volume_of_customers,
+        volume_offered_survey
     from volumes
     where channel != 'all'
 
@@ -39,7 +41,10 @@ volumes_by_channel as (
 volumes_all as (
 
     select
-        service_id, fiscal_year, fiscal_quarter, 'all' as channel,
+        service_id,
+        fiscal_year,
+        fiscal_quarter,
+        'all' as channel,
         coalesce(
             max(case when channel = 'all' then volume_of_customers end),
             sum(case when channel != 'all' then volume_of_customers end)
@@ -53,14 +58,6 @@ volumes_all as (
 
 ),
 
-counted as (
-
-    select * from responses
-    union all
-    select * from responses_all
-
-),
-
 offered as (
 
     select * from volumes_by_channel
@@ -70,22 +67,23 @@ offered as (
 )
 
 select
-    coalesce(counted.service_id, offered.service_id) as service_id,
-    cast(coalesce(counted.fiscal_year, offered.fiscal_year) as integer) as fiscal_year,
-    cast(coalesce(counted.fiscal_quarter, offered.fiscal_quarter) as integer) as fiscal_quarter,
-    coalesce(counted.channel, offered.channel) as channel,
-    cast(coalesce(counted.n_responses, 0) as bigint) as n_responses,
+    coalesce(responses.service_id, offered.service_id) as service_id,
+    cast(coalesce(responses.fiscal_year, offered.fiscal_year) as integer) as fiscal_year,
+    cast(coalesce(responses.fiscal_quarter, offered.fiscal_quarter) as integer) as fiscal_quarter,
+    coalesce(responses.channel, offered.channel) as channel,
+    cast(coalesce(responses.n_responses, 0) as bigint) as n_responses,
     cast(offered.volume_of_customers as bigint) as volume_of_customers,
     cast(offered.volume_offered_survey as bigint) as volume_offered_survey,
-    cast(
-        case
-            when offered.volume_offered_survey > 0
-                then cast(coalesce(counted.n_responses, 0) as double) / offered.volume_offered_survey
-        end as double
-    ) as response_rate
-from counted
+    case
+        when offered.volume_offered_survey > 0
+            then
+                cast(coalesce(responses.n_responses, 0) as double)
+                / offered.volume_offered_survey
+    end as response_rate
+from responses
 full outer join offered
-    on counted.service_id = offered.service_id
-    and counted.fiscal_year = offered.fiscal_year
-    and counted.fiscal_quarter = offered.fiscal_quarter
-    and counted.channel = offered.channel
+    on
+        responses.service_id = offered.service_id
+        and responses.fiscal_year = offered.fiscal_year
+        and responses.fiscal_quarter = offered.fiscal_quarter
+        and responses.channel = offered.channel

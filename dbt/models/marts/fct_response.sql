@@ -29,7 +29,9 @@ responses as (
 
 answer_counts as (
 
-    select response_key, count(*) as n_answers
+    select
+        response_key,
+        count(*) as n_answers
     from {{ ref('int_answers_unpivoted') }}
     {{ since_last_build }}
     group by response_key
@@ -38,7 +40,9 @@ answer_counts as (
 
 sentiment as (
 
-    select response_key, comment_sentiment
+    select
+        response_key,
+        comment_sentiment
     from {{ ref('int_responses_comment_sentiment') }}
     {{ since_last_build }}
 

@@ -19,7 +19,8 @@ ranked as (
 
 latest as (
 
-    select * from ranked where delivery_rank = 1
+    select * from ranked
+    where delivery_rank = 1
 
 ),
 
@@ -28,9 +29,9 @@ unnested as (
     select
         md5(latest._source || ':' || latest.response_id) as response_key,
         cast(latest.response_id as varchar) as response_id,
-        answers.answer.driver as driver,
-        answers.answer.scale as scale,
-        answers.answer.value as answer_text,
+        answers.answer.driver,  -- noqa: RF01
+        answers.answer.scale,  -- noqa: RF01
+        answers.answer.value as answer_text,  -- noqa: RF01
         answers.answer_position,
         latest._source,
         latest._source_file,

@@ -29,7 +29,7 @@ renamed as (
         -- keypad answers, Q1..Q5 as the survey asks them
         {%- for q, driver in [('q1', 'satisfaction'), ('q2', 'ease'), ('q3', 'efficiency'),
                               ('q4', 'employee'), ('q5', 'trust')] %}
-        cast(nullif({{ q }}, 9) as integer) as {{ driver }},
+            cast(nullif({{ q }}, 9) as integer) as {{ driver }},
         {%- endfor %}
 
         nullif(trim(agent_note), '') as agent_note,
