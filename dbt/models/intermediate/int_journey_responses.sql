@@ -16,6 +16,8 @@ answers as (
         count(*) as n_answers,
         sum(case when is_positive then 1 else 0 end) as n_positive
     from {{ ref('fct_transaction_feedback') }}
+    -- only answers that can be placed on a journey: a fraction of all answers
+    where case_id is not null or journey_stage_key is not null
     group by response_key
 
 ),
