@@ -31,11 +31,16 @@ import duckdb
 
 from dagster_project.resources import connect_warehouse
 from dagster_project.settings import SOURCES, Settings, get_settings
-from dagster_project.sources import SPECS
-from dagster_project.sources import writer as writer
+from dagster_project.sources import SPECS, writer
 from dagster_project.sources.base import ParseContext, SourceSpec
-from dagster_project.sources.tables import FINAL_STATUSES, ensure_tables
-from dagster_project.sources.textfile import sha256_file
+from dagster_project.sources.landing import (
+    LandingLog,
+    delivered_at,
+    has_load_log,
+    landing_files,
+    relative_path,
+)
+from dagster_project.sources.tables import ensure_tables
 
 log = logging.getLogger(__name__)
 TEMP_TABLES = ("_csv", "_records", "_answer_rejects", "_deduped")
@@ -81,60 +86,6 @@ def _spec(source: str) -> SourceSpec:
     return SPECS[source]
 
 
-def landing_files(source: str, settings: Settings) -> list[Path]:
-    """Files of a source in delivery order (mtime, then path)."""
-    root = settings.source_dir(source)
-    if not root.is_dir():
-        return []
-    files = [
-        p
-        for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    ]
-    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.relative_to(root).as_posix()))
-
-
-def _relative(path: Path, settings: Settings) -> str:
-    return path.relative_to(settings.landing_dir).as_posix()
-
-
-def _delivered_at(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
-
-
-class _Log:
-    """What load_log already says about a source's files."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection | None, source: str):
-        self.final: set[tuple[str, str]] = set()
-        self.stat_sha: dict[tuple[str, int, datetime], str] = {}
-        self.loaded_sha: dict[str, str] = {}
-        if con is None:
-            return
-        rows = con.execute(
-            "select _source_file, _file_sha256, file_bytes, _delivered_at, status "
-            "from raw.load_log where _source = ? and status in "
-            f"{FINAL_STATUSES} order by load_id",
-            [source],
-        ).fetchall()
-        for path, sha, size, delivered, status in rows:
-            self.final.add((path, sha))
-            self.stat_sha[(path, size, delivered)] = sha
-            if status == "loaded":
-                self.loaded_sha.setdefault(sha, path)
-
-    def sha_of(self, path: Path, rel: str) -> str:
-        known = self.stat_sha.get((rel, path.stat().st_size, _delivered_at(path)))
-        return known or sha256_file(path)
-
-
-def _has_log(con: duckdb.DuckDBPyConnection) -> bool:
-    sql = (
-        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'load_log'"
-    )
-    return con.execute(sql).fetchall()[0][0] > 0
-
-
 def pending_files(source: str, settings: Settings | None = None) -> list[Path]:
     """Landing files of `source` not yet logged with a final status (for a sensor)."""
     settings = settings or get_settings()
@@ -145,11 +96,12 @@ def pending_files(source: str, settings: Settings | None = None) -> list[Path]:
     if not settings.warehouse_path.exists():
         return files
     with connect_warehouse(settings, read_only=True, wait_seconds=10) as con:
-        known = _Log(con if _has_log(con) else None, source)
+        known = LandingLog(con if has_load_log(con) else None, source)
     return [
         p
         for p in files
-        if (_relative(p, settings), known.sha_of(p, _relative(p, settings))) not in known.final
+        if (relative_path(p, settings), known.sha_of(p, relative_path(p, settings)))
+        not in known.final
     ]
 
 
@@ -161,7 +113,7 @@ def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def _load_one(
     con: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, rel: str, sha: str,
-    known: _Log, settings: Settings,
+    known: LandingLog, settings: Settings,
 ) -> FileResult:  # fmt: skip
     """Load one file (not yet final in load_log) and log it; never raises."""
     started = datetime.now(UTC)
@@ -171,7 +123,7 @@ def _load_one(
         "_source": spec.name,
         "_source_file": rel,
         "_file_sha256": sha,
-        "_delivered_at": _delivered_at(path),
+        "_delivered_at": delivered_at(path),
         "_loaded_at": started,
     }
     tmp_dir = settings.data_dir / ".tmp" / "transcode" / uuid.uuid4().hex
@@ -254,10 +206,10 @@ def load_source(
     files = landing_files(source, settings)
     with connect_warehouse(settings) as con:
         ensure_tables(con, list(SPECS.values()))
-        known = _Log(con, source)
+        known = LandingLog(con, source)
         todo = []
         for path in files:
-            rel = _relative(path, settings)
+            rel = relative_path(path, settings)
             sha = known.sha_of(path, rel)
             if (rel, sha) in known.final:
                 summary.files_already_logged += 1
