@@ -537,7 +537,7 @@ def test_relationship_of_a_customer_seen_by_two_agencies(warehouse):
         ]
         == [89, 179, 362]
     )
-    assert [q["tenure_quarters"] for q in quarters] == [1, 2, 4]
+    assert [q["tenure_quarters"] for q in quarters] == [0, 1, 3]  # elapsed, gap included
     assert [q["n_interactions"] for q in quarters] == [3, 1, 2]
     assert [q["n_interactions_to_date"] for q in quarters] == [3, 4, 6]
     # fsa-fafsa; + irs-file-return; + irs-refund-status, fsa-loan-repayment.

@@ -63,8 +63,8 @@ final as (
             utc_date('cumulative.first_seen_at'),
             journeys_fiscal_quarter_end('cumulative.fiscal_year', 'cumulative.fiscal_quarter'),
             'day') }} as integer) as tenure_days,
-        -- the first quarter counts as one
-        cast(cumulative.quarter_index - cumulative.first_quarter_index + 1 as integer)
+        -- quarters elapsed since the first one (0 in the quarter first seen)
+        cast(cumulative.quarter_index - cumulative.first_quarter_index as integer)
             as tenure_quarters,
         cast(cumulative.n_interactions as bigint) as n_interactions,
         cast(cumulative.n_interactions_to_date as bigint) as n_interactions_to_date,
