@@ -52,21 +52,24 @@ def _load_summary(settings: Settings, since: datetime) -> list[tuple]:
         ).fetchall()
 
 
-def step_seconds(result) -> dict[str, float]:
+def step_seconds(instance, run_id: str) -> dict[str, float]:
     """Wall-clock seconds of each step of the run, from its start and end events."""
     started: dict[str, float] = {}
     seconds: dict[str, float] = {}
-    for event in result.all_events:
-        if event.step_key is None:
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None or event.step_key is None:
             continue
         if event.event_type_value == "STEP_START":
-            started[event.step_key] = event.timestamp
+            started[event.step_key] = record.timestamp
         elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
-            seconds[event.step_key] = event.timestamp - started.get(event.step_key, event.timestamp)
+            seconds[event.step_key] = round(
+                record.timestamp - started.get(event.step_key, record.timestamp), 3
+            )
     return seconds
 
 
-def _print_summary(result, settings: Settings, since: datetime, elapsed: float) -> dict:
+def _print_summary(result, instance, settings: Settings, since: datetime, elapsed: float) -> dict:
     from dagster import DagsterEventType
 
     rows = _load_summary(settings, since)
@@ -81,19 +84,24 @@ def _print_summary(result, settings: Settings, since: datetime, elapsed: float) 
     events = result.all_events
     checks = [e for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION]
     failed = [e.event_specific_data for e in checks if not e.event_specific_data.passed]
+    errors = [c for c in failed if c.severity.value == "ERROR"]
     built = sum(e.event_type == DagsterEventType.ASSET_MATERIALIZATION for e in events)
-    print(f"\nAssets materialised: {built}   checks: {len(checks)} run, {len(failed)} failed")
+    print(
+        f"\nAssets materialised: {built}   checks: {len(checks)} run, {len(errors)} failed, "
+        f"{len(failed) - len(errors)} warnings"
+    )
     for evaluation in failed:
+        label = "FAILED" if evaluation.severity.value == "ERROR" else "warning"
         print(
-            f"  FAILED {evaluation.severity.value}: {evaluation.asset_key.to_user_string()}"
-            f" · {evaluation.check_name}"
+            f"  {label}: {evaluation.asset_key.to_user_string()} · {evaluation.check_name}"
+            + (f" — {evaluation.description}" if evaluation.description else "")
         )
     from dagster_project.publish import current_snapshot
 
     snap = current_snapshot(settings)
     if snap is not None:
         print(f"Published snapshot: {snap}")
-    steps = step_seconds(result)
+    steps = step_seconds(instance, result.run_id)
     print("Time by step: " + ", ".join(f"{k} {v:,.1f} s" for k, v in steps.items()))
     print(f"Run {result.run_id} took {elapsed:,.1f} s. Inspect it with `make dev`.")
     return {
@@ -102,7 +110,8 @@ def _print_summary(result, settings: Settings, since: datetime, elapsed: float) 
         "seconds": elapsed,
         "step_seconds": steps,
         "checks_run": len(checks),
-        "checks_failed": len(failed),
+        "checks_failed": len(errors),
+        "checks_warned": len(failed) - len(errors),
         "files": [dict(zip(LOAD_COLUMNS, r, strict=True)) for r in rows],
     }
 
@@ -140,7 +149,7 @@ def run_pipeline(skip_dbt: bool = False, summary_json: str | None = None) -> int
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
-    summary = _print_summary(result, settings, since, time.perf_counter() - start)
+    summary = _print_summary(result, instance, settings, since, time.perf_counter() - start)
     if summary_json:
         with open(summary_json, "w") as fh:
             json.dump(summary, fh, indent=2, default=str)

@@ -46,15 +46,21 @@ class Settings:
         return self.landing_dir / source
 
 
+_warned_demo_salt = False
+
+
 def get_settings() -> Settings:
     """Read the settings from the environment at call time (tests change it)."""
+    global _warned_demo_salt
     data_dir = Path(os.environ.get("CX_DATA_DIR", "data")).expanduser().resolve()
     salt = os.environ.get("CX_ID_SALT")
     if not salt:
-        warnings.warn(
-            "CX_ID_SALT is not set: customer ids are hashed with the public demo salt. "
-            "Set CX_ID_SALT to a secret before loading real feeds.",
-            stacklevel=2,
-        )
+        if not _warned_demo_salt:  # once per process, not at every call site
+            _warned_demo_salt = True
+            warnings.warn(
+                "CX_ID_SALT is not set: customer ids are hashed with the public demo salt. "
+                "Set CX_ID_SALT to a secret before loading real feeds.",
+                stacklevel=2,
+            )
         salt = DEMO_SALT
     return Settings(data_dir=data_dir, id_salt=salt)
