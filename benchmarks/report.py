@@ -38,6 +38,7 @@ class ScaleResult:
     inc_collisions: dict[str, int] = field(default_factory=dict)
     inc_mismatches: list[str] = field(default_factory=list)
     dashboard: dict[str, dict] = field(default_factory=dict)
+    dashboard_runs: int = 0
 
     @property
     def gate_ok(self) -> bool:
@@ -169,7 +170,7 @@ def scale_section(r: ScaleResult) -> str:
         bad = {k: v for k, v in r.dashboard.items() if "error" in v}
         p50 = sorted(v["p50_ms"] for v in ok.values())
         lines.append(
-            f"Dashboard ({len(ok)} queries, 20 cold runs each): median p50 "
+            f"Dashboard ({len(ok)} queries, {r.dashboard_runs} cold runs each): median p50 "
             f"{p50[len(p50) // 2] if p50 else float('nan'):.1f} ms, max p95 "
             f"{r.max_p95 or float('nan'):.1f} ms{f'; {len(bad)} failed' if bad else ''}."
         )

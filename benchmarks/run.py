@@ -30,6 +30,8 @@ from benchmarks.measure import GIB, Measured, fmt_bytes, run_measured
 from benchmarks.report import ScaleResult, chart_svg, prepend, run_section
 
 PY = sys.executable
+# As an activated venv would: the subprocesses find the venv's `dbt` and `cxwh`.
+PATH_ENV = {"PATH": f"{Path(PY).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
 SEED = 2026
 PANDAS_TIMEOUT = 30 * 60
 PANDAS_MEMORY = 16 * GIB
@@ -101,7 +103,7 @@ def compare(named: dict[str, dict]) -> tuple[int, list[str]]:
 
 
 def record_ids(landing: Path) -> dict[str, set[str]]:
-    """Record ids per feedback source, read the way the floor reads the files."""
+    """Record ids per source (case ids for case events), read the way the floor reads files."""
     con = duckdb.connect()
     tmp = landing.parent / ".ids-tmp"
     tmp.mkdir(exist_ok=True)
@@ -123,6 +125,16 @@ def record_ids(landing: Path) -> dict[str, set[str]]:
         cc.append(F._csv_scan(f.__class__(f.source, path, f.rel, f.seq),
                               F._header(path, "utf-8", ";"), ("callid",), ";", "utf-8"))  # fmt: skip
     ids["contact_center"] = _ids(con, cc, "callid")
+    # Case ids are not a feedback record key, but a reused one merges two journeys.
+    ce = [
+        f"select case_id from read_parquet({F._lit(f.path)})"
+        if f.path.suffix.lower() == ".parquet"
+        else "select case_id from ("
+        + F._csv_scan(f, F._header(f.path, "utf-8", ","), ("case_id",), ",", "utf-8")
+        + ")"
+        for f in L.delivered_files(landing, "case_events", (".csv", ".parquet"))
+    ]
+    ids["case_events"] = _ids(con, ce, "case_id")
     shutil.rmtree(tmp, ignore_errors=True)
     return ids
 
@@ -130,7 +142,7 @@ def record_ids(landing: Path) -> dict[str, set[str]]:
 def _ids(con: duckdb.DuckDBPyConnection, scans: list[str], expr: str) -> set[str]:
     if not scans:
         return set()
-    sql = f"select distinct trim({expr}) from ({F.UNION_ALL.join(scans)}) where {expr} is not null"
+    sql = f"select distinct trim({expr}) as k from ({F.UNION_ALL.join(scans)}) where k <> ''"
     return {r[0] for r in con.execute(sql).fetchall()}
 
 
@@ -168,7 +180,7 @@ def deliver_increment(tag: str, work: Path, n: int, seed: int, res: ScaleResult)
 def _pipeline(tag: str, work: Path, name: str) -> tuple[Measured, dict]:
     summary = work / f"{name}-summary.json"
     m = run_measured(_cxwh("pipeline", "--summary-json", str(summary)),
-                     env={"CX_DATA_DIR": str(work)}, log=work / "logs" / f"{name}.log")  # fmt: skip
+                     env={**PATH_ENV, "CX_DATA_DIR": str(work)}, log=work / "logs" / f"{name}.log")  # fmt: skip
     _measured(tag, f"{name} (cxwh pipeline)", m)
     data = json.loads(summary.read_text()) if summary.exists() else {}
     if data.get("step_seconds"):
@@ -179,7 +191,8 @@ def _pipeline(tag: str, work: Path, name: str) -> tuple[Measured, dict]:
 
 def _baseline(tag: str, work: Path, module: str, out: Path, **limits) -> Measured:
     cmd = [PY, "-m", f"benchmarks.{module}", str(work / "landing"), str(out)]
-    return _measured(tag, module, run_measured(cmd, log=work / "logs" / f"{module}.log", **limits))
+    log = work / "logs" / f"{module}.log"
+    return _measured(tag, module, run_measured(cmd, env=PATH_ENV, log=log, **limits))
 
 
 def _gate(tag: str, named: dict[str, dict], res_list: list[str]) -> int:
@@ -240,9 +253,10 @@ def run_scale(n: int, root: Path, seed: int, runs: int) -> ScaleResult:
 
     out = work / "dashboard.json"
     dash = run_measured([PY, "-m", "benchmarks.dashboard", str(out), str(runs)],
-                        env={"CX_DATA_DIR": str(work)}, log=work / "logs" / "dashboard.log")  # fmt: skip
+                        env={**PATH_ENV, "CX_DATA_DIR": str(work)}, log=work / "logs" / "dashboard.log")  # fmt: skip
     if out.exists():
         res.dashboard = json.loads(out.read_text())
+        res.dashboard_runs = runs
         say(tag, f"dashboard: {len(res.dashboard)} queries, max p95 {res.max_p95 or 0:.1f} ms")
     else:
         _measured(tag, "dashboard", dash)
