@@ -39,6 +39,7 @@ SCALE_VALUES = {
     "thumbs": ("1", "0", "up", "down", "yes", "no", "👍", "👎"),
 }
 NOT_ANSWERED = ("", "n/a", "na")
+PATHS = "['$.response_id', '$.service_id', '$.channel', '$.submitted_at', '$.customer.id', '$.case_id', '$.stage', '$.comment']"
 # The customer object (complete, or cut off by truncation) in raw JSON text.
 CUSTOMER_RE = r'"customer"\s*:\s*(\{[^}]*\}?|"(?:[^"\\]|\\.)*"?|[^,}\]]*)'
 
@@ -123,28 +124,31 @@ def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
                    json_valid(line) as is_json
             from ({lines_sql(text_path)}) where nullif(trim(line), '') is not null
         ), j as (
+            -- one JSON parse per line: every field in one multi-path extraction
             select *, case when is_json and not undecodable then line::json end as j from l
-        ), f as (
-            select _row_number, undecodable, is_json, json_type(j) as jtype,
-                {without_customer("line")} as raw_text,
-                nullif(trim(j->>'response_id'), '') as response_id,
-                lower(trim(j->>'service_id')) as service_id,
-                lower(trim(j->>'channel')) as channel,
-                nullif(trim(j->>'submitted_at'), '') as raw_submitted_at,
-                nullif(trim(j->'customer'->>'id'), '') as customer_id,
-                nullif(trim(j->>'case_id'), '') as case_id,
-                lower(nullif(trim(j->>'stage'), '')) as stage,
-                j->'answers' as answers_json,
-                coalesce(json_type(j->'answers'), 'NULL') as answers_type,
-                j->>'comment' as raw_comment
+        ), x as (
+            select *, json_type(j) as jtype, json_extract_string(j, {PATHS}) as v,
+                   json_extract(j, '$.answers') as answers_json
             from j
-        ), t as (select *, {ts_with_offset_sql("raw_submitted_at")} as submitted_at from f)
-        select _row_number, raw_text, response_id as record_id, {reason} as reason,
+        ), f as (
+            select _row_number, undecodable, is_json, jtype, line,
+                nullif(trim(v[1]), '') as response_id, lower(trim(v[2])) as service_id,
+                lower(trim(v[3])) as channel, nullif(trim(v[4]), '') as raw_submitted_at,
+                nullif(trim(v[5]), '') as customer_id, nullif(trim(v[6]), '') as case_id,
+                lower(nullif(trim(v[7]), '')) as stage, v[8] as raw_comment, answers_json,
+                coalesce(json_type(answers_json), 'NULL') as answers_type
+            from x
+        ), t as (select *, {ts_with_offset_sql("raw_submitted_at")} as submitted_at from f),
+        r as (select *, {reason} as reason from t)
+        select _row_number,
+            -- raw text only for quarantined lines, and without the customer object
+            case when reason is not null then {without_customer("line")} end as raw_text,
+            response_id as record_id, reason,
             response_id, service_id, channel, submitted_at,
             {salted_key_sql("customer_id", ctx.id_salt)} as customer_key, case_id, stage,
             []::{ANSWER_TYPE} as answers, {redact_sql("raw_comment")} as comment,
             answers_json, answers_type
-        from t""")
+        from r""")
     con.execute(_answers_sql())
     con.execute("""
         update _records as r set answers = v.answers
