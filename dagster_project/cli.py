@@ -42,9 +42,13 @@ def _dashboard(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from dagster_project.assets.export import write_export
+    from dagster_project.assets.export import ExportError, write_export
 
-    write_export(fiscal_year=args.fiscal_year, fiscal_quarter=args.quarter)
+    try:
+        write_export(fiscal_year=args.fiscal_year, fiscal_quarter=args.quarter)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

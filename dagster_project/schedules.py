@@ -54,7 +54,8 @@ daily_load_schedule = ScheduleDefinition(
     description="On the 15th after each fiscal quarter ends: the OMB export of that quarter.",
 )
 def quarterly_export_schedule(context: ScheduleEvaluationContext) -> RunRequest:
-    key = fiscal_quarter_partitions.get_last_partition_key(
+    # The last complete quarter as of the tick (not of "now": a late tick stays right).
+    key = fiscal_quarter_partitions.get_partition_keys(
         current_time=context.scheduled_execution_time
-    )
+    )[-1]
     return RunRequest(run_key=key, partition_key=key)

@@ -91,3 +91,22 @@ def test_landing_sensor_asks_for_a_run_only_when_files_are_new(tmp_path, monkeyp
         assert request.__class__.__name__ == "RunRequest"
         again = sensor(build_sensor_context(instance=instance))
         assert again.run_key == request.run_key  # same pending set, same run key
+
+
+def test_quarterly_export_schedule_targets_the_quarter_just_ended():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dagster import build_schedule_context
+
+    schedule = defs.resolve_schedule_def("quarterly_export_schedule")
+    tick = datetime(2026, 1, 15, 7, 0, tzinfo=ZoneInfo("America/New_York"))
+    with instance_for_test() as instance:
+        request = schedule.evaluate_tick(
+            build_schedule_context(
+                instance=instance,
+                scheduled_execution_time=tick,
+                repository_def=defs.get_repository_def(),
+            )
+        ).run_requests[0]
+    assert request.partition_key == "2025-10-01"  # FY2026 Q1 (Oct–Dec 2025)
