@@ -10,21 +10,32 @@ touchpoints as (
 
 ),
 
-contact_center as (
+keypad_questions as (
     {%- for driver in contact_center_drivers() %}
-        select
-            response_key,
-            '{{ driver }}' as driver,
-            'likert5' as scale,
-            {{ driver }} as answer_value,
-            _source,
-            _source_file,
-            _row_number,
-            _loaded_at
-        from {{ ref('stg_contact_center__calls') }}
-        where {{ driver }} is not null
-        {% if not loop.last %}union all{% endif %}
+        select '{{ driver }}' as driver{% if not loop.last %}
+            union all{% endif %}
     {%- endfor %}
+),
+
+-- one scan of the calls crossed with the five keypad questions (a portable unpivot)
+contact_center as (
+
+    select
+        calls.response_key,
+        questions.driver,
+        'likert5' as scale,
+        case questions.driver
+            {%- for driver in contact_center_drivers() %}
+                when '{{ driver }}' then calls.{{ driver }}
+            {%- endfor %}
+        end as answer_value,
+        calls._source,
+        calls._source_file,
+        calls._row_number,
+        calls._loaded_at
+    from {{ ref('stg_contact_center__calls') }} as calls
+    cross join keypad_questions as questions
+
 ),
 
 agency_api as (

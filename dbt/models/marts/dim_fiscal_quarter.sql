@@ -8,7 +8,7 @@ bounds as (
     select
         min(fiscal_year * 4 + fiscal_quarter - 1) as first_quarter_index,
         max(fiscal_year * 4 + fiscal_quarter - 1) as last_quarter_index
-    from {{ ref('int_responses_unioned') }}
+    from {{ ref('fct_response') }}
 
 ),
 

@@ -2,7 +2,9 @@
 -- METRICS.md). Incremental like fct_response: delete+insert on response_key, so a
 -- re-delivered response replaces all of its earlier answers. The post-hook also drops
 -- answers of a response re-delivered with no valid answer left (nothing to insert for
--- its key, so delete+insert alone would keep the stale ones).
+-- its key, so delete+insert alone would keep the stale ones): fct_response, built
+-- first, already holds that response's newer version.
+-- depends_on: {{ ref('fct_response') }}
 {{
     config(
         materialized='incremental',
@@ -11,7 +13,7 @@
         on_schema_change='fail',
         post_hook=[
             "delete from {{ this }} where exists (
-                select 1 from {{ ref('int_responses_unioned') }} as responses
+                select 1 from {{ ref('fct_response') }} as responses
                 where responses.response_key = {{ this }}.response_key
                     and responses._loaded_at > {{ this }}._loaded_at
             )",
