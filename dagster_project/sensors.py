@@ -7,6 +7,7 @@ import hashlib
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from dagster_project.loader import pending_files
+from dagster_project.resources import WarehouseLockedError
 from dagster_project.schedules import daily_load_job
 from dagster_project.settings import SOURCES, get_settings
 
@@ -20,7 +21,11 @@ from dagster_project.settings import SOURCES, get_settings
 )
 def landing_zone_sensor(context: SensorEvaluationContext):
     settings = get_settings()
-    pending = {source: pending_files(source, settings) for source in SOURCES}
+    try:
+        pending = {source: pending_files(source, settings) for source in SOURCES}
+    except WarehouseLockedError:
+        # A load is writing right now; the next tick sees what it did not take.
+        return SkipReason("the warehouse is busy with a running load; looking again next tick")
     files = sorted(str(p) for paths in pending.values() for p in paths)
     if not files:
         return SkipReason(f"no new files under {settings.landing_dir}")
