@@ -249,7 +249,10 @@ def run_scale(n: int, root: Path, seed: int, runs: int) -> ScaleResult:
         named = {"floor": scores_of(work / "floor-inc.parquet"), "marts": mart_scores(work)}
         _gate(tag, named, res.inc_mismatches)
     else:
-        res.inc_mismatches.append("incremental pipeline failed")
+        failed = [
+            ln for ln in res.incremental.tail(60).splitlines() if "FAIL" in ln or "rror" in ln
+        ]
+        res.inc_mismatches.append("incremental pipeline failed: " + " | ".join(failed[-3:]))
 
     out = work / "dashboard.json"
     dash = run_measured([PY, "-m", "benchmarks.dashboard", str(out), str(runs)],
