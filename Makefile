@@ -10,10 +10,10 @@ DEMO_RESPONSES ?= 200000
 DEMO_SEED ?= 2026
 export CX_DATA_DIR
 
-.PHONY: help setup run pipeline dashboard dev test lint bench generate clean
+.PHONY: help setup run pipeline dashboard dev test lint bench generate screenshots clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 setup: $(STAMP) ## create .venv and install the project (does nothing when current)
 
@@ -54,6 +54,9 @@ lint: setup ## ruff and sqlfluff
 
 bench: setup ## benchmark at 100k, 1M, 10M responses (SCALES=... to choose)
 	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES),)
+
+screenshots: setup ## README screenshots of the published dashboard (needs chromium)
+	$(BIN)/python tests/browser/dashboard.py
 
 clean: ## remove generated data and build output (keeps .venv)
 	rm -rf $(CX_DATA_DIR) dbt/target dbt/logs .dagster_home

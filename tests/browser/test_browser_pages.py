@@ -1,5 +1,5 @@
 """Every page in headless Chromium: renders without an exception, shows its main
-numbers, passes axe-core without critical violations; screenshots for the README."""
+numbers, passes axe-core without critical violations (screenshots in tests/artifacts)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ import json
 from pathlib import Path
 
 import pytest
+from dashboard import open_page, screenshot
 
 REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "docs" / "screenshots"
-REPORTS = REPO / "tests" / "artifacts"  # git-ignored: the full axe results
+REPORTS = REPO / "tests" / "artifacts"  # git-ignored: screenshots and full axe results
 
 # page file, URL path (+ query), title, texts that must be visible
 PAGES = [
     ("quarter_at_a_glance", "", "Quarter at a glance",
-     ["79.1 (n=67)", "+22.0 pts (significant)", "13.4%", "1 of 2"]),
+     ["79.1", "n = 67 answers", "+22.0 pts (significant)", "13.4%", "1 of 2"]),
     ("service_detail", "service_detail?service=fsa-fafsa", "Service detail",
-     ["Complete the FAFSA form — FY2026 Q1", "75.0 (n=40)", "80.0 (n=40)"]),
+     ["Complete the FAFSA form — FY2026 Q1", "75.0", "80.0", "n = 40 answers"]),
     ("journeys", "journeys", "Journeys", ["Pain point: Accept aid", "61.1 (n=18)"]),
     ("relationships", "relationships", "Relationships", ["57.1%"]),
     ("action_plans", "action_plans", "CX Action Plans", ["1 of 5"]),
@@ -33,24 +33,12 @@ PAGES = [
 def test_page_in_chromium(browser, dashboard_url, name, path, title, numbers):
     from axe_playwright_python.sync_playwright import Axe
 
-    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    page = open_page(browser, dashboard_url, path, title)
     try:
-        page.goto(f"{dashboard_url}/{path}", wait_until="domcontentloaded")
-        page.get_by_role("heading", name=title, level=1).wait_for(timeout=30_000)
-        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached",
-                               timeout=30_000)  # fmt: skip
         for text in numbers:
             page.get_by_text(text, exact=False).first.wait_for(timeout=15_000)
         assert page.locator('[data-testid="stException"]').count() == 0
-        # Streamlit scrolls inside its main pane, so a "full page" screenshot would stop
-        # at the viewport: grow the viewport to the content instead.
-        height = page.evaluate(
-            "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
-        )
-        page.set_viewport_size({"width": 1440, "height": min(max(height, 900), 7000)})
-        page.wait_for_timeout(1200)  # let Plotly redraw at the new size
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        screenshot(page, REPORTS / "screenshots" / f"{name}.png")
 
         results = Axe().run(page)
         violations = results.response["violations"]

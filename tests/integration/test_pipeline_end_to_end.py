@@ -12,25 +12,11 @@ import pytest
 
 from dagster_project.cli import main
 from dagster_project.publish import current_snapshot
-from dagster_project.settings import get_settings
 
 pytestmark = pytest.mark.slow
 
 THUMBS_UP = {"1", "up", "yes", "👍"}
 THUMBS = THUMBS_UP | {"0", "down", "no", "👎"}
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    data = tmp_path_factory.mktemp("cx")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CX_DATA_DIR", str(data))
-    mp.setenv("DAGSTER_HOME", str(data / "dagster_home"))
-    assert main(["generate", "--responses", "2500", "--seed", "11", "--quiet"]) == 0
-    summary = data / "summary.json"
-    assert main(["pipeline", "--summary-json", str(summary)]) == 0
-    yield get_settings()
-    mp.undo()
 
 
 def _fiscal(ts: pd.Series) -> tuple[pd.Series, pd.Series]:
