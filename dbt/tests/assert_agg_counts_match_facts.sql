@@ -1,3 +1,6 @@
+-- Shown in Dagster as a check on agg_quarterly_service_scores.
+{{ config(meta={'dagster': {'ref': {'name': 'agg_quarterly_service_scores'}}}) }}
+
 -- The quarterly aggregates add up to the facts: per service x quarter x driver, the
 -- `all` row's n and n_positive equal the fact counts, and so do the sums over the
 -- channel rows; agg_response_rates' `all` responses equal fct_response's count.

@@ -1,3 +1,6 @@
+-- Shown in Dagster as a check on fct_transaction_feedback.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_transaction_feedback'}}}) }}
+
 -- Reconciliation with raw: every answer held in raw (latest delivery of each record,
 -- N/A / blank / skipped excluded) appears in fct_transaction_feedback, per source, and
 -- nothing else does. Fails with one row per source whose counts differ.

@@ -1,3 +1,6 @@
+-- Shown in Dagster as a check on fct_response.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_response'}}}) }}
+
 -- Reconciliation with raw: every response record in raw (touchpoints, agency_api,
 -- contact_center; a re-delivered record counts once) has exactly one row in
 -- fct_response under md5(_source || ':' || record id), and fct_response has no row

@@ -1,6 +1,6 @@
 -- Case events should name a stage of their own journey. Such events are dropped by
 -- the stage pivot, so this only warns: the rest of the case is still measured.
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_case_events__events'}}}) }}
 
 select
     events.case_id,

@@ -1,3 +1,6 @@
+-- Shown in Dagster as a check on fct_journey.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_journey'}}}) }}
+
 -- Every case in raw.case_events appears exactly once in fct_journey (a case whose
 -- events all name unknown stages would vanish in the stage pivot: that fails here).
 with

@@ -1,3 +1,6 @@
+-- Shown in Dagster as a check on agg_journey_stage_quarterly.
+{{ config(meta={'dagster': {'ref': {'name': 'agg_journey_stage_quarterly'}}}) }}
+
 -- The journey map counts every case-stage exactly once: its entries and outcomes add
 -- up to fct_journey_stage.
 with

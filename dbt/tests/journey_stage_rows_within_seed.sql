@@ -1,3 +1,6 @@
+-- Shown in Dagster as a check on fct_journey_stage.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_journey_stage'}}}) }}
+
 -- A case has at most as many stage rows as its journey has stages in the seed, and
 -- every stage row is a stage of the case's own journey.
 with

@@ -1,3 +1,6 @@
+-- Shown in Dagster as a check on fct_relationship.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_relationship'}}}) }}
+
 -- fct_relationship holds every identified response exactly once, and no anonymous one:
 -- its interactions add up to fct_response's responses with a customer key.
 with
