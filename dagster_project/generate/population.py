@@ -188,7 +188,11 @@ def _case_ids(ctx: Context, owner: np.ndarray, start: np.ndarray) -> pa.Array:
     prefixes = [CASE_PREFIX.get(s, s.split("-")[0].upper()) for s in w.service_ids]
     fy, _ = fiscal_period(start)
     t = pa.table(
-        {"p": col(owner, prefixes), "fy": fy % 100, "n": np.arange(1, len(owner) + 1) + 100_000}
+        {
+            "p": col(owner, prefixes),
+            "fy": fy % 100,
+            "n": np.arange(1, len(owner) + 1) + 100_000 + ctx.id_block // 100,
+        }
     )
     return (
         ctx.sql("select printf('%s-%02d-%08d', p, fy, n) as id from t", t=t)

@@ -140,6 +140,11 @@ class Context:
         self.con.execute("SET preserve_insertion_order = true")
         self.volume = np.zeros((len(self.world.service_ids), N_QUARTERS, len(P.CHANNELS)), np.int64)
 
+    @property
+    def id_block(self) -> int:
+        """Offset of this seed's ids: 10^10 apart, so the printed ids never meet."""
+        return (self.seed % 9973) * 10**10
+
     def rng(self, *keys: object) -> np.random.Generator:
         """An independent, reproducible stream per (seed, *keys)."""
         ss = np.random.SeedSequence([self.seed % 2**64, *(key_int(k) for k in keys)])
@@ -155,8 +160,13 @@ class Context:
                 self.con.unregister(name)
 
     def next_ids(self, name: str, n: int, start: int = 1) -> np.ndarray:
-        """n consecutive ids of the named sequence."""
-        first = self.sequences.get(name, start)
+        """n consecutive ids of the named sequence, in a block of their own per seed.
+
+        Feeds generated with different seeds into one landing zone (a later delivery,
+        the benchmark's 1 % increment) must not reuse each other's record ids, or the
+        loader would rightly take them for corrections of earlier records.
+        """
+        first = self.sequences.get(name, start + self.id_block)
         self.sequences[name] = first + n
         return np.arange(first, first + n, dtype=np.int64)
 
