@@ -132,7 +132,7 @@ def run_pipeline(skip_dbt: bool = False, summary_json: str | None = None) -> int
 
     from dagster_project.assets.dbt import prepare_manifest
 
-    prepare_manifest(force=True)
+    prepare_manifest()
     from dagster_project.definitions import defs
 
     job = defs.resolve_job_def("ingest_only" if skip_dbt else "daily_load")

@@ -33,13 +33,27 @@ DBT_EXECUTABLE = shutil.which("dbt") or "dbt"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+def _manifest_is_stale() -> bool:
+    """True when any file dbt parses is newer than the manifest (or there is none)."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    project = Path(dbt_project.project_dir)
+    sources = [project / "dbt_project.yml", project / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests", "snapshots", "analyses"):
+        sources.extend(p for p in (project / folder).rglob("*") if p.is_file())
+    return any(p.exists() and p.stat().st_mtime > built for p in sources)
+
+
 def prepare_manifest(force: bool = False) -> None:
     """Parse the dbt project into target/manifest.json (the asset graph is read from it).
 
-    `dagster dev` re-parses on every load; `cxwh pipeline` forces it so that a changed
-    model is never run from a stale manifest; anything else parses only when missing.
+    `dagster dev` re-parses on every load; `cxwh pipeline` re-parses whenever a dbt file
+    changed since the last parse, so a changed model never runs from a stale manifest
+    and an unchanged project does not pay for a parse on every run.
     """
-    if force or dbt_project.preparer.using_dagster_dev() or not dbt_project.manifest_path.exists():
+    if force or dbt_project.preparer.using_dagster_dev() or _manifest_is_stale():
         dbt_project.preparer.prepare(dbt_project)
 
 
