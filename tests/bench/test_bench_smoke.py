@@ -54,7 +54,8 @@ def test_the_correctness_gate_passes(bench):
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     assert "correctness gate passed" in proc.stdout
     text = out.read_text()
-    assert "Correctness gate PASSED" in text
+    assert "Correctness gate on the full run PASSED" in text
+    assert "Correctness gate after the incremental run PASSED" in text
     assert "mismatch:" not in text
 
 
