@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -33,10 +34,38 @@ def _layout(fig: go.Figure, title: str, height: int = 380, **kwargs) -> go.Figur
     return fig
 
 
+def _wrap(label: str, width: int = 12) -> str:
+    """Break a tick label into lines of about `width` characters (<br>), so it can stay
+    horizontal instead of being rotated into its neighbours or the title."""
+    lines: list[str] = []
+    for word in str(label).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _luminance(rgb: str) -> float:
+    """WCAG relative luminance of an 'rgb(r, g, b)' colour."""
+    channels = [int(v) / 255 for v in rgb[rgb.index("(") + 1 : -1].split(",")]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _ink(score: object) -> str:
+    """Black or white text for a Cividis cell of `score` (0–100): the higher contrast.
+    A suppressed cell has no colour (white background): black."""
+    if pd.isna(score):
+        return "#000000"
+    lum = _luminance(sample_colorscale("Cividis", [float(score) / 100])[0])
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"
+
+
 def _cell(score: object, n: object) -> str:
     if pd.isna(score):
-        return f"suppressed (n={int(n)})"
-    return f"{score:.1f}<br>(n={int(n)})"
+        return f"suppressed (n={int(n):,})"
+    return f"{score:.1f}<br>(n={int(n):,})"
 
 
 def score_heatmap(df: pd.DataFrame) -> tuple[go.Figure, str]:
@@ -48,14 +77,26 @@ def score_heatmap(df: pd.DataFrame) -> tuple[go.Figure, str]:
              for j in range(len(order))] for i in range(len(z))]  # fmt: skip
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(dtype=float), x=order, y=z.index.tolist(), text=text,
-        texttemplate="%{text}", colorscale="Cividis", zmin=0, zmax=100,
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-        colorbar={"title": {"text": "Score"}}, xgap=2, ygap=2,
+        texttemplate="", colorscale="Cividis", zmin=0,
+        zmax=100, hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        colorbar={"title": {"text": "Score"}, "thickness": 14}, xgap=2, ygap=2,
     ))  # fmt: skip
-    fig.update_yaxes(autorange="reversed", gridcolor="white")
-    fig.update_xaxes(side="top", gridcolor="white")
-    _layout(fig, "Score by service and driver (% positive)", height=140 + 56 * len(z))
-    fig.update_layout(margin={"t": 90})
+    # Each cell's text in black or white, whichever contrasts more with its colour
+    # (Plotly's automatic choice put white on Cividis' mid greys).
+    for i, service in enumerate(z.index):
+        for j, driver in enumerate(order):
+            if text[i][j]:
+                fig.add_annotation(x=driver, y=service, text=text[i][j], showarrow=False,
+                                   font={"size": 13, "color": _ink(z.iat[i, j])})  # fmt: skip
+    fig.update_yaxes(autorange="reversed", gridcolor="white", ticksuffix=" ")
+    # Driver names sit horizontally above their column, broken over two lines.
+    fig.update_xaxes(side="top", gridcolor="white", tickangle=0, tickvals=order,
+                     ticktext=[_wrap(d) for d in order])  # fmt: skip
+    _layout(fig, "Score by service and driver (% positive)", height=170 + 52 * len(z))
+    # The title at the very top, the two-line driver names between it and the cells.
+    fig.update_layout(margin={"t": 110},
+                      title={"y": 1, "yref": "container", "yanchor": "top",
+                             "pad": {"t": 12}})  # fmt: skip
     suppressed = int(z.isna().to_numpy().sum() - n.isna().to_numpy().sum())
     alt = (f"Heatmap of {len(z)} services by {len(order)} drivers; darker is lower. "
            f"{suppressed} cells are suppressed (fewer than 10 answers) and show only n.")  # fmt: skip
@@ -103,27 +144,43 @@ def response_volume(df: pd.DataFrame) -> tuple[go.Figure, str]:
     return fig, alt
 
 
+def _quarter_ticks(labels: list[str]) -> list[str]:
+    """Which quarter labels to write under a small trend chart: all of up to four;
+    otherwise each fiscal year's Q1 (and the first quarter when no Q1 is near it), so
+    the labels stay horizontal and apart instead of rotated into a column."""
+    if len(labels) <= 4:
+        return labels
+    q1 = [i for i, label in enumerate(labels) if label.endswith("Q1")]
+    if not q1 or q1[0] >= 3:
+        q1.insert(0, 0)
+    return [labels[i] for i in q1]
+
+
 def driver_trends(df: pd.DataFrame) -> tuple[go.Figure, str]:
     """Small multiples: each driver's score over quarters with its Wilson band."""
     drivers = df.sort_values("driver_order").driver_label.unique().tolist()
     cols = 3
     rows = max(1, -(-len(drivers) // cols))
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=drivers, shared_yaxes=True,
-                        vertical_spacing=0.16 if rows > 1 else 0.1)  # fmt: skip
+                        vertical_spacing=0.12 if rows > 1 else 0.1,
+                        horizontal_spacing=0.05)  # fmt: skip
     for i, driver in enumerate(drivers):
         d = df[(df.driver_label == driver) & df.score.notna()]
         r, c = i // cols + 1, i % cols + 1
-        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        # One colour for every panel: the panel title names the driver, and a single
+        # dark blue stays visible on white where Okabe-Ito's yellow would not.
         fig.add_scatter(x=list(d.quarter_label) + list(d.quarter_label[::-1]),
                         y=list(d.ci_high) + list(d.ci_low[::-1]), fill="toself",
-                        fillcolor="rgba(0,114,178,0.15)", line={"width": 0}, mode="lines",
+                        fillcolor="rgba(0,114,178,0.18)", line={"width": 0}, mode="lines",
                         hoverinfo="skip", showlegend=False, row=r, col=c)  # fmt: skip
         fig.add_scatter(x=d.quarter_label, y=d.score, mode="lines+markers",
-                        line={"color": colour}, showlegend=False, row=r, col=c,
+                        line={"color": GOOD}, showlegend=False, row=r, col=c,
                         customdata=d.n, name=driver,
-                        hovertemplate="%{x}: %{y:.1f} (n=%{customdata})<extra></extra>")  # fmt: skip
-    fig.update_yaxes(range=[0, 100])
-    _layout(fig, "Driver scores over time with 95% Wilson band", height=110 + 230 * rows)
+                        hovertemplate="%{x}: %{y:.1f} (n=%{customdata:,})<extra></extra>")  # fmt: skip
+        fig.update_xaxes(tickangle=0, tickvals=_quarter_ticks(list(d.quarter_label)),
+                         tickfont={"size": 12}, row=r, col=c)  # fmt: skip
+    fig.update_yaxes(range=[0, 100], tickvals=[0, 50, 100])
+    _layout(fig, "Driver scores over time with 95% Wilson band", height=110 + 210 * rows)
     n_supp = int(df.score.isna().sum())
     alt = (
         f"Line charts of {len(drivers)} drivers' scores per quarter with shaded 95% "
@@ -198,7 +255,7 @@ def key_drivers(df: pd.DataFrame) -> tuple[go.Figure, str]:
 def journey_funnel(df: pd.DataFrame) -> tuple[go.Figure, str]:
     fig = go.Figure(go.Funnel(y=df.stage_label, x=df.n_entered, marker_color=OKABE_ITO[0],
                               textinfo="value+percent initial"))  # fmt: skip
-    _layout(fig, "Cases entering each stage")
+    _layout(fig, "Cases entering each stage", height=540)  # as tall as the journey map
     first, last = (df.n_entered.iloc[0], df.n_entered.iloc[-1]) if len(df) else (0, 0)
     return fig, (
         f"Funnel of {len(df)} stages: {first:,} cases entered the first stage and "
@@ -207,42 +264,57 @@ def journey_funnel(df: pd.DataFrame) -> tuple[go.Figure, str]:
 
 
 def journey_map(df: pd.DataFrame) -> tuple[go.Figure, str]:
-    """Stage scores (pain point highlighted) with the feelings line on a second axis."""
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    """Stage scores (pain point highlighted) under a strip of the feelings line.
+
+    Two stacked panels on one stage axis rather than two y axes over each other, so the
+    sentiment line never runs through the bars' score labels."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.28, 0.72],
+                        vertical_spacing=0.08,
+                        subplot_titles=["Feelings (mean sentiment, -1 to 1)",
+                                        "Stage score (% positive)"])  # fmt: skip
+    stages = [_wrap(s, 14) for s in df.stage_label]
+    fig.add_scatter(x=stages, y=df.mean_sentiment, name="Feelings (mean sentiment)",
+                    mode="lines+markers+text", line={"color": "#000000", "dash": "dot"},
+                    text=["" if pd.isna(v) else f"{v:+.2f}" for v in df.mean_sentiment],
+                    textposition="top center", cliponaxis=False, showlegend=False,
+                    row=1, col=1)  # fmt: skip
     colours = [BAD if p else GOOD for p in df.is_pain_point]
-    fig.add_bar(x=df.stage_label, y=df.score.fillna(0), name="Stage score (% positive)",
+    fig.add_bar(x=stages, y=df.score.fillna(0), name="Stage score (% positive)",
                 marker={"color": colours, "pattern": {
                     "shape": ["x" if p else "" for p in df.is_pain_point]}},
-                text=[("suppressed" if pd.isna(s) else f"{s:.1f}") + f"<br>(n={int(n or 0)})"
+                text=[("suppressed" if pd.isna(s) else f"{s:.1f}")
+                      + f"<br>(n={int(n or 0):,})"
                       for s, n in zip(df.score, df.n_answers, strict=True)],
-                textposition="outside", cliponaxis=False, textfont={"size": 13})  # fmt: skip
-    fig.add_scatter(x=df.stage_label, y=df.mean_sentiment, name="Feelings (mean sentiment)",
-                    mode="lines+markers", line={"color": "#000000", "dash": "dot"},
-                    secondary_y=True)  # fmt: skip
-    _layout(fig, "Journey map: stage scores and feelings", height=460,
-            legend=LEGEND_TOP)  # fmt: skip
-    fig.update_yaxes(title_text="% positive", range=[0, 110], secondary_y=False)
-    fig.update_yaxes(title_text="Sentiment (-1 to 1)", range=[-1, 1], secondary_y=True,
-                     showgrid=False, tickvals=[-1, -0.5, 0, 0.5, 1])  # fmt: skip
+                textposition="outside", cliponaxis=False, textfont={"size": 13},
+                showlegend=False, row=2, col=1)  # fmt: skip
+    _layout(fig, "Journey map: stage scores and feelings", height=540)
+    fig.update_yaxes(range=[-1, 1.35], tickvals=[-1, 0, 1], zeroline=True, row=1, col=1)
+    fig.update_yaxes(title_text="% positive", range=[0, 118], tickvals=[0, 25, 50, 75, 100],
+                     row=2, col=1)  # fmt: skip
+    fig.update_xaxes(tickangle=0, row=2, col=1)
     pain = df[df.is_pain_point]
     alt = (
-        "Bars of each stage's score with a dotted sentiment line; the pain point "
-        f"(hatched, orange-red) is {pain.stage_label.iloc[0]}."
+        "Bars of each stage's score under a dotted line of its mean sentiment; the pain "
+        f"point (hatched, orange-red) is {pain.stage_label.iloc[0]}."
         if len(pain)
-        else "Bars of each stage's score with a dotted sentiment line; no pain point."
+        else "Bars of each stage's score under a dotted line of its mean sentiment; no pain point."
     )
     return fig, alt
 
 
 def trust_groups(df: pd.DataFrame, title: str) -> tuple[go.Figure, str]:
     fig = go.Figure(go.Bar(
-        x=df.customer_group, y=df.trust_score.fillna(0), marker_color=OKABE_ITO[2],
-        text=[("suppressed" if pd.isna(s) else f"{s:.1f}") + f" (n={int(n)})"
+        x=[_wrap(g, 12) for g in df.customer_group], y=df.trust_score.fillna(0),
+        marker_color=OKABE_ITO[2],
+        text=[("suppressed" if pd.isna(s) else f"{s:.1f}") + f"<br>(n={int(n):,})"
               for s, n in zip(df.trust_score, df.trust_n, strict=True)],
-        textposition="outside", cliponaxis=False,
+        textposition="outside", cliponaxis=False, textfont={"size": 13},
     ))  # fmt: skip
-    _layout(fig, title, height=340)
-    fig.update_yaxes(title="Trust (% positive)", range=[0, 110])
+    _layout(fig, title, height=360)
+    # One label size for every bar: Plotly would otherwise shrink the widest ones.
+    fig.update_layout(uniformtext={"minsize": 12, "mode": "show"})
+    fig.update_yaxes(title="Trust (% positive)", range=[0, 118], tickvals=[0, 25, 50, 75, 100])
+    fig.update_xaxes(tickangle=0)
     parts = [f"{g}: " + ("suppressed" if pd.isna(s) else f"{s:.1f}")
              for g, s in zip(df.customer_group, df.trust_score, strict=True)]  # fmt: skip
     return fig, f"Bar chart of trust by group — {'; '.join(parts)}."

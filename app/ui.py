@@ -81,6 +81,41 @@ def fmt_score(score: object, n: object) -> str:
     return f"{float(score):.1f} (n={int(n):,})"
 
 
+def score_value(score: object, n: object) -> str:
+    """A metric's big value: the score alone (its n goes on the line under it)."""
+    if is_missing(n):
+        return "–"
+    if int(n) < MIN_N or is_missing(score):
+        return "suppressed"
+    return f"{float(score):.1f}"
+
+
+def fmt_answers(n: object) -> str:
+    """The line under a score metric: 'n = 10,234 answers'; suppressed says why."""
+    if is_missing(n):
+        return "no answers"
+    count = f"n = {int(n):,} answer{'' if int(n) == 1 else 's'}"
+    return count + (" (fewer than 10: no score)" if int(n) < MIN_N else "")
+
+
+def score_metric(col, label: str, score: object, n: object, **kwargs) -> None:
+    """A score as a metric with its n right under it, never truncated together.
+
+    The value is the score alone so it fits a narrow column; the n line wraps
+    instead of being cut, so a score is never shown without its n.
+    """
+    col.metric(label, score_value(score, n), **kwargs)
+    col.markdown(fmt_answers(n))
+
+
+def metric_rows(items: Sequence, per_row: int = 5) -> list:
+    """Columns for `items` metrics, `per_row` to a row (a 6th metric would truncate)."""
+    cols: list = []
+    for start in range(0, len(items), per_row):
+        cols.extend(st.columns(per_row)[: len(items[start : start + per_row])])
+    return cols
+
+
 def fmt_change(change: object, significant: object) -> str:
     if is_missing(change):
         return "–"
@@ -100,5 +135,15 @@ def chart(fig: go.Figure, alt_text: str, table: pd.DataFrame, key: str) -> None:
         st.dataframe(table, hide_index=True)
 
 
-def table(df: pd.DataFrame, **column_config) -> None:
-    st.dataframe(df, hide_index=True, column_config=column_config or None)
+ROW_PX = 35  # st.dataframe's row height
+
+
+def table(df: pd.DataFrame, column_order: Sequence[str] | None = None,
+          max_rows: int = 20, placeholder: str = "–", **column_config) -> None:  # fmt: skip
+    """A table showing up to `max_rows` rows without an inner scrollbar (st.dataframe
+    otherwise stops at 10 and hides the rest); empty cells read `placeholder`, not
+    "None"."""
+    height = (min(len(df), max_rows) + 1) * ROW_PX + 3
+    st.dataframe(df, hide_index=True, column_config=column_config or None,
+                 column_order=column_order, height=height,
+                 placeholder=placeholder)  # fmt: skip

@@ -23,11 +23,23 @@ cols[3].metric("Milestones done", f"{int(plans.milestones_done.sum())} of "
 
 DATE = st.column_config.DateColumn(format="YYYY-MM-DD")
 st.header("Initiatives")
+# Status and progress first: on a laptop screen the wide text columns come last.
 ui.table(plans.assign(
     milestones=[f"{d} of {t}" for d, t in zip(plans.milestones_done, plans.milestones_total,
                                               strict=True)],
-)[["initiative_id", "title", "service_name", "owner", "start_date", "status", "milestones",
-   "next_milestone", "next_milestone_due"]], start_date=DATE, next_milestone_due=DATE)  # fmt: skip
+    status=[str(v).replace("_", " ") for v in plans.status],
+)[["initiative_id", "title", "status", "milestones", "next_milestone", "next_milestone_due",
+   "service_name", "owner", "start_date"]],
+    initiative_id=st.column_config.TextColumn("Initiative", width=110),
+    title=st.column_config.TextColumn("Title", width=300),
+    status=st.column_config.TextColumn("Status"),
+    milestones=st.column_config.TextColumn("Milestones done"),
+    next_milestone=st.column_config.TextColumn("Next milestone"),
+    next_milestone_due=st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
+    service_name=st.column_config.TextColumn("Service"),
+    owner=st.column_config.TextColumn("Owner"),
+    start_date=st.column_config.DateColumn("Started", format="YYYY-MM-DD"),
+)  # fmt: skip
 
 st.header("Target driver before and since each initiative started")
 ui.table(plans.assign(
@@ -36,12 +48,24 @@ ui.table(plans.assign(
     change=[ui.fmt_change(c, g) for c, g in zip(plans.score_change,
                                                 plans.is_change_significant, strict=True)],
 )[["initiative_id", "title", "target_driver", "before", "since", "change"]],
+    initiative_id=st.column_config.TextColumn("Initiative", width=110),
+    title=st.column_config.TextColumn("Title", width=300),
+    target_driver=st.column_config.TextColumn("Target driver"),
     before=st.column_config.TextColumn("Before start"),
     since=st.column_config.TextColumn("Since start"),
+    change=st.column_config.TextColumn("Change", width=180),
 )  # fmt: skip
 
 st.header("Milestones")
-ui.table(data.action_plans.milestones(scope), due_date=DATE, completed_date=DATE)
+milestones = data.action_plans.milestones(scope)
+ui.table(milestones.assign(status=[str(v).replace("_", " ") for v in milestones.status]),
+         initiative_id=st.column_config.TextColumn("Initiative", width=110),
+         milestone_order=st.column_config.NumberColumn("#", width=40),
+         milestone=st.column_config.TextColumn("Milestone"),
+         due_date=st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
+         status=st.column_config.TextColumn("Status"),
+         completed_date=st.column_config.DateColumn("Completed", format="YYYY-MM-DD"),
+         is_done_on_time=st.column_config.CheckboxColumn("On time"))  # fmt: skip
 
 st.header("CX maturity self-assessment")
 maturity = data.action_plans.cx_maturity(scope)

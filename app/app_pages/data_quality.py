@@ -1,5 +1,6 @@
 """Data quality: files loaded, rows quarantined, source freshness, the last run's checks."""
 
+import pandas as pd
 import streamlit as st
 
 from app import data, ui
@@ -23,13 +24,18 @@ if len(info):
 
 failed = checks[~checks.passed.astype(bool)] if len(checks) else checks
 if len(failed):
-    st.warning(f"{len(failed)} check(s) failed in the last run: "
-               + ", ".join(failed.check_name), icon=":material/warning:")  # fmt: skip
+    # Name each failed check with what it checked: one check runs on several assets.
+    named = [f"{c} on {a}" if isinstance(a, str) and a else c
+             for c, a in zip(failed.check_name, failed.asset, strict=True)]  # fmt: skip
+    st.warning(f"{len(failed)} check(s) failed in the last run: " + ", ".join(named),
+               icon=":material/warning:")  # fmt: skip
 
 st.header("Freshness of each source")
 ui.table(data.quality.source_freshness())
 st.header("Files by source")
-ui.table(loads)
+COUNT = st.column_config.NumberColumn(format="localized")  # 70,299, not 70299
+ui.table(loads, **{c: COUNT for c in loads.columns if c != "source"
+                   and pd.api.types.is_integer_dtype(loads[c])})  # fmt: skip
 st.header("Rows quarantined, by source and reason")
 ui.table(data.quality.quarantine_reasons())
 st.header("Checks of the last pipeline run")

@@ -25,7 +25,7 @@ cols[0].metric("Journeys started", ui.fmt_n(summary.n_started))
 cols[1].metric("Completed", ui.fmt_n(summary.n_completed))
 cols[2].metric("Dropped out", ui.fmt_n(summary.n_dropped))
 cols[3].metric("Still open", ui.fmt_n(summary.n_open))
-cols[4].metric("Journey score (% positive)", ui.fmt_score(summary.score, summary.n_answers))
+ui.score_metric(cols[4], "Journey score (% positive)", summary.score, summary.n_answers)
 
 pain = stages[stages.is_pain_point]
 if len(pain):

@@ -17,9 +17,11 @@ if files:
     st.markdown(
         f"Written by `cxwh export` to `{data.export_dir(scope.fiscal_year, scope.fiscal_quarter)}`."
     )
-    cols = st.columns(min(len(files), 4))
-    for i, path in enumerate(files):
-        cols[i % len(cols)].download_button(
+    # Buttons as wide as their file name, wrapping to a new line when needed: in fixed
+    # columns the longer names were cut ("cx_collection_det…").
+    buttons = st.container(horizontal=True)
+    for path in files:
+        buttons.download_button(
             f"Download {path.name}", path.read_bytes(), file_name=path.name,
             mime="application/json" if path.suffix == ".json" else "text/csv",
             key=f"download_{path.name}", on_click="ignore", icon=":material/download:",
@@ -34,4 +36,9 @@ if preview.empty:
     st.stop()
 st.markdown(f"{len(preview)} rows; {int(preview.suppressed.sum())} suppressed (score hidden, "
            "answers shown).")  # fmt: skip
-ui.table(preview, score=st.column_config.NumberColumn("score", format="%.1f"))
+# What a reviewer checks first (service, channel, driver, counts, score) before the
+# provider and id columns, which are the same for every row of a service.
+ui.table(preview, column_order=["service_name", "channel", "driver", "answers", "positive",
+                                "score", "suppressed", "service_provider", "service_id"],
+         placeholder="suppressed",  # the only empty cells: suppressed scores
+         score=st.column_config.NumberColumn("score", format="%.1f", width=95))  # fmt: skip

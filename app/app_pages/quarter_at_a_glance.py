@@ -28,12 +28,11 @@ cols[1].metric("Response rate", ui.fmt_pct(totals.response_rate),
                help="Responses / customers offered a survey")  # fmt: skip
 for col, driver, label in ((cols[2], "trust", "Trust"), (cols[3], "satisfaction", "Satisfaction")):
     if driver not in head.index:
-        col.metric(label, "no answers")
+        ui.score_metric(col, f"{label} (% positive)", None, None)
         continue
     row = head.loc[driver]
-    col.metric(
-        f"{label} (% positive)",
-        ui.fmt_score(row.score, row.n),
+    ui.score_metric(
+        col, f"{label} (% positive)", row.score, row.n,
         delta=None if ui.is_missing(row.score_change)
         else ui.fmt_change(row.score_change, row.is_change_significant),
         delta_color="normal" if row.is_change_significant is True else "off",
@@ -59,7 +58,14 @@ for driver in ("trust", "satisfaction"):
     by_service[f"{title} benchmark"] = [
         "–" if ui.is_missing(b) else f"{b:.1f}" for b in rows.benchmark_score
     ]
-ui.table(by_service.reset_index().rename(columns={"service_name": "Service"}))
+# Fit every column on a laptop screen: the benchmark columns are titled "Benchmark"
+# (each follows its driver's columns; the tooltip names the driver).
+TEXT = st.column_config.TextColumn
+widths = {"Service": TEXT("Service", pinned=True)}
+for title in (c for c in by_service.columns if c in ("Trust", "Satisfaction")):
+    widths[f"{title} benchmark"] = TEXT("Benchmark", help=f"{title}: the sector's benchmark "
+                                        "score (% positive)")  # fmt: skip
+ui.table(by_service.reset_index().rename(columns={"service_name": "Service"}), **widths)
 
 st.header("Trust against the sector benchmark")
 if judged.empty:

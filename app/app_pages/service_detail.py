@@ -25,9 +25,9 @@ current = trend[(trend.fiscal_year == scope.fiscal_year)
 if current.empty:
     ui.no_data_for_quarter(scope)
     st.stop()
-cols = st.columns(min(len(current), 6))
-for col, row in zip(cols, current.itertuples(), strict=False):
-    col.metric(row.driver_label, ui.fmt_score(row.score, row.n))
+cols = ui.metric_rows(current)  # every driver, five to a row
+for col, row in zip(cols, current.itertuples(), strict=True):
+    ui.score_metric(col, row.driver_label, row.score, row.n)
 
 tabs = st.tabs(["Trends", "Answers", "Channels", "Key drivers", "Comments"])
 with tabs[0]:

@@ -11,6 +11,13 @@ def score_text(pos: int, n: int) -> str:
     return f"suppressed (n={n})" if n < 10 else f"{100 * pos / n:.1f} (n={n})"
 
 
+def metric_text(pos: int, n: int) -> tuple[str, str]:
+    """A score metric's (value, line under it): the score alone, then its n."""
+    if n < 10:
+        return "suppressed", f"n = {n:,} answer{'' if n == 1 else 's'} (fewer than 10: no score)"
+    return f"{100 * pos / n:.1f}", f"n = {n:,} answers"
+
+
 def pooled(driver: str, fy: int, fq: int, services=None, channel="all") -> tuple[int, int]:
     rows = [r for r in SCORES if r[4] == driver and (r[1], r[2]) == (fy, fq) and r[3] == channel
             and (services is None or r[0] in services)]  # fmt: skip

@@ -29,6 +29,17 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
     return {m.label: (m.value, m.delta) for m in at.metric}
 
 
+def score_metrics(at: AppTest) -> dict[str, tuple[str, str, str]]:
+    """Score metrics: label -> (value, the n line under it, delta). A score metric is
+    its column's metric with the column's first markdown right under it."""
+    out = {}
+    for col in at.columns:
+        if len(col.metric) == 1 and len(col.markdown):
+            m = col.metric[0]
+            out[m.label] = (m.value, col.markdown[0].value, m.delta)
+    return out
+
+
 def frame(at: AppTest, column: str) -> pd.DataFrame:
     """The one dataframe on the page holding `column`."""
     found = [d.value for d in at.dataframe if column in d.value.columns]

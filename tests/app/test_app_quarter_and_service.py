@@ -9,13 +9,23 @@ import pytest
 from cx_snapshot import RESPONSES, SCORES
 from expected import (
     fafsa_answers,
+    metric_text,
     pooled,
     responses,
     score_text,
     significant,
     trust_difference,
 )  # fmt: skip
-from helpers import all_cells, decode, figures, frame, metrics, open_page, texts
+from helpers import (
+    all_cells,
+    decode,
+    figures,
+    frame,
+    metrics,
+    open_page,
+    score_metrics,
+    texts,
+)  # fmt: skip
 
 pytestmark = pytest.mark.usefixtures("snapshot")
 
@@ -26,14 +36,15 @@ def test_glance_headline_numbers_pool_every_service():
     n_resp, n_offered_resp, offered = responses(2026, 1)
     assert shown["Responses"][0] == f"{n_resp:,}" == "79"
     assert shown["Response rate"][0] == f"{100 * n_offered_resp / offered:.1f}%" == "13.4%"
+    scored = score_metrics(at)
     for driver in ("trust", "satisfaction"):
         n, pos = pooled(driver, 2026, 1)
         pn, ppos = pooled(driver, 2025, 4)
-        value, delta = shown[f"{driver.title()} (% positive)"]
-        assert value == score_text(pos, n)
+        value, n_line, delta = scored[f"{driver.title()} (% positive)"]
+        assert (value, n_line) == metric_text(pos, n)  # the score, its n right under it
         verdict = "significant" if significant(pos, n, ppos, pn) else "not significant"
         assert delta == f"{100 * pos / n - 100 * ppos / pn:+.1f} pts ({verdict})"
-    assert shown["Trust (% positive)"] == ("79.1 (n=67)", "+22.0 pts (significant)")
+    assert scored["Trust (% positive)"] == ("79.1", "n = 67 answers", "+22.0 pts (significant)")
     # FAFSA 75.0 >= education 70 (2025, not the older 65); IRS 90.0 < 92; SSA suppressed.
     assert shown["Meeting trust benchmark"][0] == "1 of 2"
     assert at.query_params["fy"] == "2026" and at.query_params["q"] == "1"
@@ -72,11 +83,12 @@ def test_glance_filters_come_from_the_url():
     shown = metrics(at)
     assert shown["Responses"][0] == "22"
     # One service: the mart's own significance verdict (p = 0.006) is shown.
-    assert shown["Trust (% positive)"] == ("90.0 (n=20)", "+40.0 pts (significant)")
+    assert score_metrics(at)["Trust (% positive)"] == (
+        "90.0", "n = 20 answers", "+40.0 pts (significant)")  # fmt: skip
     assert at.query_params["agency"] == "TREAS"
     at = open_page("quarter_at_a_glance", channel="web")
     n, pos = pooled("trust", 2026, 1, channel="web")
-    assert metrics(at)["Trust (% positive)"] == (score_text(pos, n), "")
+    assert score_metrics(at)["Trust (% positive)"] == (*metric_text(pos, n), "")
     assert metrics(at)["Responses"][0] == str(responses(2026, 1, channel="web")[0])
 
 
@@ -88,10 +100,10 @@ def test_glance_quarter_without_data_says_so():
 
 def test_service_detail_scores_distribution_and_reach():
     at = open_page("service_detail", service="fsa-fafsa")
-    shown = metrics(at)
+    shown = score_metrics(at)
     for _svc, fy, fq, ch, drv, n, pos, *_ in (r for r in SCORES if r[0] == "fsa-fafsa"):
         if (fy, fq, ch) == (2026, 1, "all"):
-            assert shown[drv.title()][0] == score_text(pos, n)
+            assert shown[drv.title()][:2] == metric_text(pos, n)
     answers = fafsa_answers()
     dist = frame(at, "answer").set_index(["driver_label", "answer"]).n_answers
     assert dist["Trust", "5"] == sum(1 for _k, v, _p in answers["trust"] if v == 5) == 3
