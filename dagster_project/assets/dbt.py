@@ -81,6 +81,9 @@ prepare_manifest()
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    # dbt unit tests check the SQL's logic, not the data: they run in CI (tests/dbt),
+    # not in every production build.
+    exclude="resource_type:unit_test",
     dagster_dbt_translator=WarehouseTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),

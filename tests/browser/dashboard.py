@@ -104,12 +104,22 @@ def open_page(browser, url: str, path: str, title: str):
     return page
 
 
+MAIN_HEIGHT = "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
+
+
 def screenshot(page, path: Path) -> None:
     # Streamlit scrolls inside its main pane, so a "full page" screenshot would stop at
-    # the viewport: grow the viewport to the content instead.
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1440, "height": min(max(height, 900), 7000)})
-    page.wait_for_timeout(1200)  # let Plotly redraw at the new size
+    # the viewport: grow the viewport to the content instead. Charts keep drawing after
+    # the script run ends, so grow until the height stops changing.
+    height = 0
+    for _ in range(10):
+        page.wait_for_timeout(800)
+        now = page.evaluate(MAIN_HEIGHT)
+        if now == height:
+            break
+        height = now
+        page.set_viewport_size({"width": 1440, "height": min(max(height, 900), 7000)})
+    page.wait_for_timeout(800)  # let Plotly redraw at the final size
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
 
