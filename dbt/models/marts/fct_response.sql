@@ -1,12 +1,15 @@
 -- One row per response from every source. Incremental: only responses loaded since the
 -- last build are (re)computed; a re-delivered record comes back from raw with a new
 -- _loaded_at and replaces its earlier row (delete+insert on response_key).
+-- The view int_responses_comment_sentiment shares the sentiment macro (its unit test pins it):
+-- depends_on: {{ ref('int_responses_comment_sentiment') }}
 {{
     config(
         materialized='incremental',
         unique_key='response_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
+        pre_hook="{{ record_incremental_batch() }}",
     )
 }}
 
@@ -38,15 +41,8 @@ answer_counts as (
 
 ),
 
-sentiment as (
-
-    select
-        response_key,
-        comment_sentiment
-    from {{ ref('int_responses_comment_sentiment') }}
-    {{ since_last_build }}
-
-)
+-- sentiment of the batch's comments only (macros/comment_sentiment.sql)
+{{ comment_sentiment_ctes('responses') }}
 
 select
     responses.response_key,
@@ -73,4 +69,4 @@ select
     responses._loaded_at
 from responses
 left join answer_counts on responses.response_key = answer_counts.response_key
-left join sentiment on responses.response_key = sentiment.response_key
+left join sentiment_scores as sentiment on responses.response_key = sentiment.response_key

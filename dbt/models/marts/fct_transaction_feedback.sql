@@ -11,6 +11,7 @@
         unique_key='response_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
+        pre_hook="{{ record_incremental_batch() }}",
         post_hook=[
             "delete from {{ this }} where exists (
                 select 1 from {{ ref('fct_response') }} as responses
