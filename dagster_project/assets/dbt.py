@@ -5,6 +5,7 @@ Keys follow the warehouse: a model in schema `marts` is `marts/<model>`, a sourc
 `seeds/<seed>`. Groups follow the dbt folders (staging, intermediate, marts, seeds).
 """
 
+import contextlib
 import os
 import shutil
 import sys
@@ -20,8 +21,9 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from tqdm import tqdm
 
-from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.settings import DBT_PROJECT_DIR, get_settings
 
 # The dbt installed beside this interpreter, so `.venv/bin/cxwh` works without an activated
 # venv. dagster-dbt's manifest preparer looks `dbt` up on PATH, so put our bin dir first.
@@ -90,4 +92,20 @@ prepare_manifest()
 )
 def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` (seeds, models and their tests) for the selected part of the graph."""
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context)
+    if os.environ.get("CX_PROGRESS") != "1":  # `dagster dev`: dbt's lines in the run's logs
+        yield from invocation.stream()
+        return
+    # `cxwh pipeline`: one progress bar on the terminal, dbt's own lines in a log file.
+    log_path = get_settings().data_dir / "logs" / f"dbt-{context.run_id}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
+    with (
+        log_path.open("w") as log,
+        contextlib.redirect_stdout(log),
+        tqdm(total=total, desc="dbt build", unit="node", file=sys.stderr) as bar,
+    ):
+        for event in invocation.stream():
+            bar.update(1)
+            yield event
+    context.log.info(f"dbt's log: {log_path}")
