@@ -169,5 +169,6 @@ SPEC = SourceSpec(
     extensions=(".jsonl", ".ndjson", ".json"),
     columns=COLUMNS,
     key=("response_id",),
+    index_key=True,
     parse=parse,
 )

@@ -46,6 +46,9 @@ class SourceSpec:
     columns: tuple[tuple[str, str], ...]  # raw.<source> columns besides lineage
     key: tuple[str, ...]  # record key: a later delivery replaces the earlier one
     parse: Callable[[duckdb.DuckDBPyConnection, ParseContext], ParseResult]
+    # Keep an ART index on the record key (see tables.ensure_tables): for keys that
+    # arrive in no particular order (random ids), where zone maps cannot prune.
+    index_key: bool = False
 
 
 def header_of(line: str | None, delim: str) -> list[str] | None:

@@ -107,5 +107,6 @@ SPEC = SourceSpec(
     extensions=(".csv",),
     columns=COLUMNS,
     key=("call_id",),
+    index_key=True,
     parse=parse,
 )

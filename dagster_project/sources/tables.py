@@ -61,3 +61,16 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, specs: list[SourceSpec]) -> No
     con.execute(_ddl("quarantine", QUARANTINE))
     for spec in specs:
         con.execute(_ddl(spec.name, spec.columns + LINEAGE))
+        if spec.index_key:
+            # An ART index on the record key turns the loader's "delete the earlier
+            # versions of this file's keys" from a scan of the whole table into index
+            # lookups when a file holds few keys (an incremental delivery), so its cost
+            # no longer grows with the rows already loaded. Only for random keys:
+            # sequential ones (Touchpoints submission ids) are pruned by zone maps, and
+            # the index costs inserts. Not UNIQUE: uniqueness is the loader's job (and
+            # the `unique_record_keys` check's); a constraint would only add failure
+            # modes to an existing warehouse.
+            con.execute(
+                f"create index if not exists {spec.name}_record_key "
+                f"on raw.{spec.name} ({', '.join(spec.key)})"
+            )
