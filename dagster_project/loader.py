@@ -106,9 +106,11 @@ def pending_files(source: str, settings: Settings | None = None) -> list[Path]:
 
 
 def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("drop view if exists temp._latest")
-    for table in TEMP_TABLES:
-        con.execute(f"drop table if exists temp.{table}")
+    # One call for all the drops: each separate call costs a round trip.
+    con.execute(
+        "drop view if exists temp._latest; "
+        + " ".join(f"drop table if exists temp.{table};" for table in TEMP_TABLES)
+    )
 
 
 def _load_one(
@@ -148,7 +150,7 @@ def _load_one(
                 else:
                     con.begin()
                     in_transaction = True
-                    quarantined, answers = writer.write_quarantine(con, lineage)
+                    quarantined, answers = writer.write_quarantine(con, lineage, read - valid)
                     replaced = writer.replace_and_insert(con, spec, lineage, valid)
                     result.status = "loaded"
                     result.rows_read, result.rows_loaded = read, valid
