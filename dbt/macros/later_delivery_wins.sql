@@ -16,3 +16,29 @@
         order by _delivered_at desc, _source_file desc, _row_number desc
     )
 {%- endmacro %}
+
+{#-
+    The incremental cursor of a fact as a literal: `where _loaded_at >= <max(_loaded_at)
+    of the fact>` on an incremental build, nothing on a full build. A literal (read
+    with run_query when the model is compiled), not a scalar subquery, so that DuckDB
+    pushes the filter through the union views into the raw scans; the facts apply
+    later_delivery_rank AFTER this filter, over the batch only. An empty fact (NULL max)
+    selects nothing, as `>= (select max(...))` did.
+-#}
+{% macro incremental_cursor_filter() -%}
+    {%- if is_incremental() -%}
+        {%- set since = none -%}
+        {%- if execute -%}
+            {%- set since = run_query(
+                "select cast(max(_loaded_at) as varchar) from " ~ this
+            ).columns[0].values()[0] -%}
+        {%- endif %}
+    -- >= rather than >: rows loaded in the same instant as the last build are redone
+    -- (delete+insert makes that idempotent) instead of being missed.
+    {%- if since is none %}
+    where false
+    {%- else %}
+    where _loaded_at >= cast('{{ since }}' as timestamptz)
+    {%- endif %}
+    {%- endif -%}
+{%- endmacro %}

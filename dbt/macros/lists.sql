@@ -64,3 +64,24 @@
 {% macro spark__tokenize(text_expr) -%}
     split(replace(lower({{ text_expr }}), '’', ''''), '[^a-z'']+')
 {%- endmacro %}
+
+{#-
+    select_unnest_with_position: like lateral_unnest_with_position, but as SELECT-list
+    items (`array_expr` element as `column`, its 1-based position as `position_column`),
+    one output row per element. DuckDB pushes a filter on the other columns of the row
+    (e.g. the facts' _loaded_at cursor) below a select-list unnest, not below a lateral
+    join with unnest(): use this form in views that incremental models filter.
+-#}
+{% macro select_unnest_with_position(array_expr, column, position_column) -%}
+    {{ return(adapter.dispatch('select_unnest_with_position', 'cx_warehouse')(
+        array_expr, column, position_column)) }}
+{%- endmacro %}
+
+{% macro default__select_unnest_with_position(array_expr, column, position_column) -%}
+    unnest({{ array_expr }}) as {{ column }},
+    generate_subscripts({{ array_expr }}, 1) as {{ position_column }}
+{%- endmacro %}
+
+{% macro spark__select_unnest_with_position(array_expr, column, position_column) -%}
+    posexplode({{ array_expr }}) as ({{ position_column }}, {{ column }})
+{%- endmacro %}

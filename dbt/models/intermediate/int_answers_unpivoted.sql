@@ -32,6 +32,7 @@ contact_center as (
         calls._source,
         calls._source_file,
         calls._row_number,
+        calls._delivered_at,
         calls._loaded_at
     from {{ ref('stg_contact_center__calls') }} as calls
     cross join keypad_questions as questions
@@ -48,6 +49,7 @@ agency_api as (
         _source,
         _source_file,
         _row_number,
+        _delivered_at,
         _loaded_at
     from {{ ref('stg_agency_api__answers') }}
     where answer_text not in {{ na_answer_values() }}
@@ -76,6 +78,7 @@ final as (
         _source,
         _source_file,
         _row_number,
+        _delivered_at,
         _loaded_at
     from unioned
     -- out-of-scale values are quarantined by the loaders; never count them here

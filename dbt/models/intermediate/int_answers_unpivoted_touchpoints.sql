@@ -64,6 +64,7 @@ answers as (
         submissions._source,
         submissions._source_file,
         submissions._row_number,
+        submissions._delivered_at,
         submissions._loaded_at
     from submissions
     inner join questions

@@ -22,18 +22,25 @@ touchpoints as (
         comment,
         _source_file,
         _row_number,
+        _delivered_at,
         _loaded_at
     from {{ ref('stg_touchpoints__submissions') }}
 
 ),
 
+-- per delivered raw row (a record delivered twice has two); grouped and joined on the
+-- load time too, so that a filter on _loaded_at (the incremental facts') reaches the
+-- raw scan of both sides
 agency_api_scales as (
 
     select
         response_key,
+        _loaded_at,
+        _source_file,
+        _row_number,
         max(case when scale = 'thumbs' then 1 else 0 end) as has_thumbs
     from {{ ref('stg_agency_api__answers') }}
-    group by response_key
+    group by response_key, _loaded_at, _source_file, _row_number
 
 ),
 
@@ -55,9 +62,15 @@ agency_api as (
         responses.comment,
         responses._source_file,
         responses._row_number,
+        responses._delivered_at,
         responses._loaded_at
     from {{ ref('stg_agency_api__responses') }} as responses
-    left join agency_api_scales on responses.response_key = agency_api_scales.response_key
+    left join agency_api_scales
+        on
+            responses.response_key = agency_api_scales.response_key
+            and responses._loaded_at = agency_api_scales._loaded_at
+            and responses._source_file = agency_api_scales._source_file
+            and responses._row_number = agency_api_scales._row_number
 
 ),
 
@@ -78,6 +91,7 @@ contact_center as (
         agent_note as comment,
         _source_file,
         _row_number,
+        _delivered_at,
         _loaded_at
     from {{ ref('stg_contact_center__calls') }}
 
@@ -117,6 +131,7 @@ enriched as (
         unioned.comment,
         unioned._source_file,
         unioned._row_number,
+        unioned._delivered_at,
         unioned._loaded_at
     from unioned
     left join {{ ref('services') }} as services on unioned.service_id = services.service_id

@@ -13,31 +13,43 @@
     )
 }}
 
-{%- set since_last_build -%}
-    {%- if is_incremental() %}
-    -- >= rather than >: rows loaded in the same instant as the last build are redone
-    -- (delete+insert makes that idempotent) instead of being missed.
-    where _loaded_at >= (select max(_loaded_at) from {{ this }})
-    {%- endif %}
-{%- endset %}
-
+-- The batch first (the cursor filter reaches the raw scans), then later delivery wins
+-- within it (later_delivery_rank over the batch only); delete+insert on response_key
+-- replaces the earlier versions of the batch's records. On a full build the batch is
+-- all of raw.
 with
 
-responses as (
+batch as (
 
     select * from {{ ref('int_responses_unioned') }}
-    {{ since_last_build }}
+    {{ incremental_cursor_filter() }}
 
 ),
 
+responses as (
+
+    select * from (
+        select
+            *,
+            {{ later_delivery_rank(['response_key']) }} as delivery_rank
+        from batch
+    ) as ranked
+    where delivery_rank = 1
+
+),
+
+-- answers of the winning delivery only (same raw row: file, row, delivery time)
 answer_counts as (
 
     select
         response_key,
+        _source_file,
+        _row_number,
+        _delivered_at,
         count(*) as n_answers
     from {{ ref('int_answers_unpivoted') }}
-    {{ since_last_build }}
-    group by response_key
+    {{ incremental_cursor_filter() }}
+    group by response_key, _source_file, _row_number, _delivered_at
 
 ),
 
@@ -68,5 +80,10 @@ select
     responses._row_number,
     responses._loaded_at
 from responses
-left join answer_counts on responses.response_key = answer_counts.response_key
+left join answer_counts
+    on
+        responses.response_key = answer_counts.response_key
+        and responses._source_file = answer_counts._source_file
+        and responses._row_number = answer_counts._row_number
+        and responses._delivered_at = answer_counts._delivered_at
 left join sentiment_scores as sentiment on responses.response_key = sentiment.response_key

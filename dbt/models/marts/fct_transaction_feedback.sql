@@ -22,25 +22,28 @@
     )
 }}
 
-{%- set since_last_build -%}
-    {%- if is_incremental() %}
-    where _loaded_at >= (select max(_loaded_at) from {{ this }})
-    {%- endif %}
-{%- endset %}
-
+-- The batch first (the cursor filter reaches the raw scans), then later delivery wins
+-- within it: the answers of each record's latest delivery in the batch (same raw row as
+-- the winning response); delete+insert on response_key replaces earlier versions.
 with
 
 answers as (
 
     select * from {{ ref('int_answers_unpivoted') }}
-    {{ since_last_build }}
+    {{ incremental_cursor_filter() }}
 
 ),
 
 responses as (
 
-    select * from {{ ref('int_responses_unioned') }}
-    {{ since_last_build }}
+    select * from (
+        select
+            *,
+            {{ later_delivery_rank(['response_key']) }} as delivery_rank
+        from {{ ref('int_responses_unioned') }}
+        {{ incremental_cursor_filter() }}
+    ) as ranked
+    where delivery_rank = 1
 
 )
 
@@ -68,4 +71,9 @@ select
     answers._row_number,
     answers._loaded_at
 from answers
-inner join responses on answers.response_key = responses.response_key
+inner join responses
+    on
+        answers.response_key = responses.response_key
+        and answers._source_file = responses._source_file
+        and answers._row_number = responses._row_number
+        and answers._delivered_at = responses._delivered_at

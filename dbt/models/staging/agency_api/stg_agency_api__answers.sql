@@ -1,44 +1,45 @@
--- One row per answer element of the latest delivery of each agency API response,
--- N/A included (the answer rules are applied in int_answers_unpivoted).
+-- One row per answer element of each delivered agency API response, N/A included (the
+-- answer rules are applied in int_answers_unpivoted). No dedup here: the incremental
+-- facts keep the answers of the later delivery of a response only.
 with
 
-source as (
+delivered as (
 
     select * from {{ source('raw', 'agency_api') }}
 
 ),
 
-ranked as (
+-- the unnest in the select list (not a lateral join): DuckDB then pushes the facts'
+-- _loaded_at filter into the raw scan
+elements as (
 
     select
-        *,
-        {{ later_delivery_rank(['response_id']) }} as delivery_rank
-    from source
-
-),
-
-latest as (
-
-    select * from ranked
-    where delivery_rank = 1
+        delivered._source,
+        delivered.response_id,
+        delivered._source_file,
+        delivered._row_number,
+        delivered._delivered_at,
+        delivered._loaded_at,
+        {{ select_unnest_with_position('delivered.answers', 'answer', 'answer_position') }}
+    from delivered
 
 ),
 
 unnested as (
 
     select
-        md5(latest._source || ':' || latest.response_id) as response_key,
-        cast(latest.response_id as varchar) as response_id,
-        answers.answer.driver,  -- noqa: RF01
-        answers.answer.scale,  -- noqa: RF01
-        answers.answer.value as answer_text,  -- noqa: RF01
-        answers.answer_position,
-        latest._source,
-        latest._source_file,
-        latest._row_number,
-        latest._loaded_at
-    from latest
-    {{ lateral_unnest_with_position('latest.answers', 'answers', 'answer', 'answer_position') }}
+        md5(elements._source || ':' || elements.response_id) as response_key,
+        cast(elements.response_id as varchar) as response_id,
+        elements.answer.driver,  -- noqa: RF01
+        elements.answer.scale,  -- noqa: RF01
+        elements.answer.value as answer_text,  -- noqa: RF01
+        elements.answer_position,
+        elements._source,
+        elements._source_file,
+        elements._row_number,
+        elements._delivered_at,
+        elements._loaded_at
+    from elements
 
 ),
 
@@ -54,6 +55,7 @@ renamed as (
         _source,
         _source_file,
         _row_number,
+        _delivered_at,
         _loaded_at
     from unnested
 

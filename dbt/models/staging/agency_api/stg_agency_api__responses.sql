@@ -1,19 +1,12 @@
--- One row per agency API response (latest delivery of each response_id); answers are
--- in stg_agency_api__answers.
+-- One row per delivered agency API response; answers are in stg_agency_api__answers.
+-- A plain rename/cast view, no dedup here (a window would stop a _loaded_at filter
+-- from reaching the raw scan): the incremental facts keep the later delivery of a
+-- record (later_delivery_rank after their _loaded_at filter).
 with
 
 source as (
 
     select * from {{ source('raw', 'agency_api') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ later_delivery_rank(['response_id']) }} as delivery_rank
-    from source
 
 ),
 
@@ -43,8 +36,7 @@ renamed as (
         _delivered_at,
         _loaded_at
 
-    from ranked
-    where delivery_rank = 1
+    from source
 
 )
 

@@ -1,19 +1,11 @@
--- One row per surveyed call (latest delivery of each call_id). The caller's number is
--- never loaded; keypad 9 (skipped) arrives as NULL and is re-checked here.
+-- One row per delivered surveyed call. The caller's number is never loaded; keypad 9
+-- (skipped) arrives as NULL and is re-checked here. A plain rename/cast view, no dedup
+-- (the incremental facts keep the later delivery after their _loaded_at filter).
 with
 
 source as (
 
     select * from {{ source('raw', 'contact_center') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ later_delivery_rank(['call_id']) }} as delivery_rank
-    from source
 
 ),
 
@@ -45,8 +37,7 @@ renamed as (
         _delivered_at,
         _loaded_at
 
-    from ranked
-    where delivery_rank = 1
+    from source
 
 )
 

@@ -1,18 +1,12 @@
--- One row per Touchpoints submission (latest delivery of each form_id + submission_id).
+-- One row per delivered Touchpoints submission: a plain rename/cast view, no dedup
+-- here, so that a filter on _loaded_at reaches the raw scan. Raw holds one version per
+-- record (the loader replaces re-deliveries); should it ever hold two, the incremental
+-- facts keep the later delivery (later_delivery_rank after their _loaded_at filter).
 with
 
 source as (
 
     select * from {{ source('raw', 'touchpoints') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ later_delivery_rank(['form_id', 'submission_id']) }} as delivery_rank
-    from source
 
 ),
 
@@ -60,8 +54,7 @@ renamed as (
         _delivered_at,
         _loaded_at
 
-    from ranked
-    where delivery_rank = 1
+    from source
 
 )
 
