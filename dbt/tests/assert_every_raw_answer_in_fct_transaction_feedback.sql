@@ -4,86 +4,114 @@
 -- Reconciliation with raw: every answer held in raw (latest delivery of each record,
 -- N/A / blank / skipped excluded) appears in fct_transaction_feedback, per source, and
 -- nothing else does. Fails with one row per source whose counts differ.
-{%- set latest = "where delivery_rank = 1" %}
+-- One aggregate scan per raw table: the answers of each raw row, then per record the
+-- count of its latest delivery (max_by over (_delivered_at, _source_file, _row_number),
+-- the order of later_delivery_rank) - a hash aggregate, no window sort over raw.
+{%- set delivery_order = "(_delivered_at, _source_file, _row_number)" %}
 with
 
-touchpoints as (
+touchpoints_rows as (
 
-    select * from (
-        select
-            *,
-            {{ later_delivery_rank(['form_id', 'submission_id']) }} as delivery_rank
-        from {{ source('raw', 'touchpoints') }}
-    ) as ranked
-    {{ latest }}
+    select
+        form_id,
+        submission_id,
+        _delivered_at,
+        _source_file,
+        _row_number,
+        {%- for driver in legacy_a11_drivers() %}
+            case when form_kind = 'a11' and {{ driver }} between 1 and 5 then 1 else 0 end +
+        {%- endfor %}
+        case
+            when form_kind in ('a11_v2', 'a11_v2_radio') and answer_01 is not null then 1 else 0
+        end
+        {%- for driver in indicator_drivers() %}
+            + case
+                when
+                    form_kind in ('a11_v2', 'a11_v2_radio')
+                    and coalesce({{ list_contains('answer_02', driver) }}, false)
+                    != coalesce({{ list_contains('answer_03', driver) }}, false) then 1
+                else 0
+            end
+        {%- endfor %} as n_answers
+    from {{ source('raw', 'touchpoints') }}
 
 ),
 
 touchpoints_answers as (
 
-    select
-        sum(
-            {%- for driver in legacy_a11_drivers() %}
-                case when form_kind = 'a11' and {{ driver }} between 1 and 5 then 1 else 0 end +
-            {%- endfor %}
-            case
-                when form_kind in ('a11_v2', 'a11_v2_radio') and answer_01 is not null then 1 else 0
-            end
-            {%- for driver in indicator_drivers() %}
-                + case
-                    when
-                        form_kind in ('a11_v2', 'a11_v2_radio')
-                        and coalesce({{ list_contains('answer_02', driver) }}, false)
-                        != coalesce({{ list_contains('answer_03', driver) }}, false) then 1
-                    else 0
-                end
-            {%- endfor %}
-        ) as n_raw
-    from touchpoints
+    select sum(n_answers) as n_raw
+    from (
+        select max_by(n_answers, {{ delivery_order }}) as n_answers
+        from touchpoints_rows
+        group by form_id, submission_id
+    ) as latest
 
 ),
 
-agency_api as (
+agency_api_elements as (
 
-    select * from (
-        select
-            *,
-            {{ later_delivery_rank(['response_id']) }} as delivery_rank
-        from {{ source('raw', 'agency_api') }}
-    ) as ranked
-    {{ latest }}
+    select
+        response_id,
+        _delivered_at,
+        _source_file,
+        _row_number,
+        {{ select_unnest_with_position('answers', 'answer', 'answer_position') }}
+    from {{ source('raw', 'agency_api') }}
+
+),
+
+agency_api_rows as (
+
+    select
+        elements.response_id,
+        elements._delivered_at,
+        elements._source_file,
+        elements._row_number,
+        -- elements.answer.value is a struct field, not a table reference
+        -- noqa: disable=RF01
+        sum(
+            case
+                when lower(trim(elements.answer.value)) not in {{ na_answer_values() }} then 1
+                else 0
+            end
+        ) as n_answers
+        -- noqa: enable=RF01
+    from agency_api_elements as elements
+    group by
+        elements.response_id,
+        elements._delivered_at,
+        elements._source_file,
+        elements._row_number
 
 ),
 
 agency_api_answers as (
 
-    select count(*) as n_raw
-    from agency_api
-    {{ lateral_unnest('agency_api.answers', 'elements', 'answer') }}
-    -- elements.answer.value is a struct field, not a table reference
-    -- noqa: disable=RF01
-    where lower(trim(elements.answer.value)) not in {{ na_answer_values() }}
-    -- noqa: enable=RF01
+    select sum(n_answers) as n_raw
+    from (
+        select max_by(n_answers, {{ delivery_order }}) as n_answers
+        from agency_api_rows
+        group by response_id
+    ) as latest
 
 ),
 
 contact_center_answers as (
 
-    select
-        sum(
-            {%- for q in ['q1', 'q2', 'q3', 'q4', 'q5'] %}
-                case when {{ q }} between 1 and 5 then 1 else 0 end{% if not loop.last %}
-                    +
-                {% endif %}
-            {%- endfor %}
-        ) as n_raw
+    select sum(n_answers) as n_raw
     from (
         select
-            *,
-            {{ later_delivery_rank(['call_id']) }} as delivery_rank
+            max_by(
+                {%- for q in ['q1', 'q2', 'q3', 'q4', 'q5'] %}
+                    case when {{ q }} between 1 and 5 then 1 else 0 end{% if not loop.last %}
+                        +
+                    {% endif %}
+                {%- endfor %},
+                {{ delivery_order }}
+            ) as n_answers
         from {{ source('raw', 'contact_center') }}
-    ) as ranked
-    {{ latest }}
+        group by call_id
+    ) as latest
 
 ),
 
