@@ -8,6 +8,8 @@ retried next run; the asset then fails after loading every other file, so the
 problem is visible and dbt does not build on an incomplete load.
 """
 
+import os
+
 from dagster import (
     AssetExecutionContext,
     AssetKey,
@@ -111,7 +113,8 @@ def build_ingest_asset(source: str):
         ),
     )
     def _ingest(context: AssetExecutionContext) -> MaterializeResult:
-        summary = load_source(source)
+        # `cxwh pipeline` asks for a progress bar (bytes loaded) on the terminal.
+        summary = load_source(source, progress=os.environ.get("CX_PROGRESS") == "1")
         for f in summary.files:
             line = f"{f.source_file}: {f.status} — {f.message}"
             if f.status == "failed":
