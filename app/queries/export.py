@@ -24,7 +24,8 @@ def submission_preview(scope: Scope) -> pd.DataFrame:
         f"""
         select s.provider as service_provider, q.service_id, s.service_name,
                coalesce(c.channel_label, q.channel) as channel, d.driver_label as driver,
-               q.n as answers, q.n_positive as positive,
+               q.n as answers,
+               case when not q.is_suppressed then q.n_positive end as positive,
                case when not q.is_suppressed then round(q.score, 1) end as score,
                q.is_suppressed as suppressed
         from marts.agg_quarterly_service_scores q

@@ -83,7 +83,7 @@ def headline_scores(scope: Scope) -> pd.DataFrame:
                    (cur.pos + prev.pos) / (cur.n + prev.n) as p_pool
             from cur left join prev using (driver)
         )
-        select driver, n, pos as n_positive,
+        select driver, n, case when n >= 10 then pos end as n_positive,
                n < 10 as is_suppressed,
                case when n >= 10 then 100.0 * pos / n end as score,
                prev_n,
@@ -122,7 +122,8 @@ def driver_scores(scope: Scope) -> pd.DataFrame:
                 partition by benchmark_sector, driver order by benchmark_year desc) = 1
         )
         select q.service_id, s.service_name, s.agency_code, s.benchmark_sector,
-               q.driver, d.driver_label, d.driver_order, q.n, q.n_positive,
+               q.driver, d.driver_label, d.driver_order, q.n,
+               case when not q.is_suppressed then q.n_positive end as n_positive,
                q.is_suppressed,
                case when not q.is_suppressed then q.score end as score,
                case when not q.is_suppressed then q.ci_low end as ci_low,

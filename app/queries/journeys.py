@@ -41,7 +41,8 @@ def journey_summary(scope: Scope, journey_id: str) -> pd.DataFrame:
                count(*) filter (where dropped_at_stage is not null) as n_dropped,
                count(*) filter (where is_open) as n_open,
                median(duration_days) filter (where is_completed) as median_days_to_complete,
-               sum(n_answers) as n_answers, sum(n_positive) as n_positive,
+               sum(n_answers) as n_answers,
+               case when sum(n_answers) >= 10 then sum(n_positive) end as n_positive,
                case when sum(n_answers) >= 10
                     then 100.0 * sum(n_positive) / sum(n_answers) end as score
         from marts.fct_journey

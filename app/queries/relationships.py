@@ -36,7 +36,8 @@ def trust_by(scope: Scope, grouping: str) -> pd.DataFrame:
         select {label_sql} as customer_group,
                count(*) as n_customers,
                cast(sum(trust_n) as bigint) as trust_n,
-               cast(sum(trust_positive) as bigint) as trust_positive,
+               case when sum(trust_n) >= 10
+                    then cast(sum(trust_positive) as bigint) end as trust_positive,
                case when sum(trust_n) >= 10
                     then 100.0 * sum(trust_positive) / sum(trust_n) end as trust_score
         from marts.fct_relationship

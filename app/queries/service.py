@@ -53,7 +53,10 @@ def answer_distribution(scope: Scope) -> pd.DataFrame:
         from marts.fct_transaction_feedback f
         join marts.dim_driver d on d.driver = f.driver
         where {where}
-        group by all
+        group by f.driver, d.driver_label, d.driver_order, f.scale, f.answer_value
+        -- A question with fewer than 10 answers is suppressed: its split would give
+        -- its score away.
+        qualify sum(count(*)) over (partition by f.driver) >= 10
         order by d.driver_order, f.scale, f.answer_value desc
         """,
         tuple(params),
@@ -152,8 +155,9 @@ def key_drivers(scope: Scope) -> pd.DataFrame:
         shares_se as (
             select *, sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0) as se from shares
         )
-        select d.driver_label, d.driver_order, s.n, s.n1 as n_driver_positive,
-               s.n0 as n_driver_not_positive,
+        select d.driver_label, d.driver_order, s.n,
+               case when s.n >= 10 then s.n1 end as n_driver_positive,
+               case when s.n >= 10 then s.n0 end as n_driver_not_positive,
                case when s.n >= 10 then 100 * s.p1 end as trust_share_if_positive,
                case when s.n >= 10 then 100 * s.p0 end as trust_share_if_not_positive,
                case when s.n >= 10 then 100 * (s.p1 - s.p0) end as difference,

@@ -113,10 +113,13 @@ def test_omb_export_preview_and_missing_export_note():
     expected = [r for r in SCORES if (r[1], r[2]) == (2026, 1) and r[3] != "all"]
     assert len(preview) == len(expected)
     assert int(preview.answers.sum()) == sum(r[5] for r in expected)
-    assert int(preview.positive.sum()) == sum(r[6] for r in expected)
+    # A suppressed cell shows its answers but neither its score nor its positive count
+    # (the count would give the score away).
+    assert int(preview.positive.sum()) == sum(r[6] for r in expected if r[5] >= 10)
     suppressed = preview[preview.suppressed]
     assert list(suppressed.answers) == [r[5] for r in expected if r[5] < 10] == [9]
     assert suppressed.score.isna().all()
+    assert suppressed.positive.isna().all()
     assert "66.666" not in " ".join(all_cells(at))  # 6 of 9: no unrounded score either
     assert "cxwh export --fiscal-year 2026 --quarter 1" in texts(at)
     assert not at.get("download_button")

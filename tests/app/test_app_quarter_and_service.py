@@ -107,8 +107,9 @@ def test_service_detail_scores_distribution_and_reach():
     answers = fafsa_answers()
     dist = frame(at, "answer").set_index(["driver_label", "answer"]).n_answers
     assert dist["Trust", "5"] == sum(1 for _k, v, _p in answers["trust"] if v == 5) == 3
-    assert dist["Ease", "went well"] == sum(1 for _k, v, _p in answers["ease"] if v == 1)
-    assert dist["Ease", "did not go well"] == sum(1 for _k, v, _p in answers["ease"] if v == 0)
+    # Ease has fewer than 10 answers: its split would give its suppressed score away.
+    assert len(answers["ease"]) < 10
+    assert "Ease" not in dist.index.get_level_values("driver_label")
     reach = frame(at, "n_answered").set_index("driver_label")
     assert reach.loc["Satisfaction", "n_answered"] == len(answers["satisfaction"]) == 10
     assert (reach.n_responses == len(RESPONSES)).all()
