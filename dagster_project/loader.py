@@ -40,6 +40,7 @@ from dagster_project.sources.landing import (
     landing_files,
     relative_path,
 )
+from dagster_project.sources.redact import redact
 from dagster_project.sources.tables import ensure_tables
 
 log = logging.getLogger(__name__)
@@ -165,18 +166,29 @@ def _load_one(
         if in_transaction:
             con.commit()
     except Exception as exc:  # the file is retried next run; the warehouse is unchanged
-        if in_transaction:
-            con.rollback()
-        result = FileResult(rel, sha, "failed", f"{type(exc).__name__}: {exc}", result.file_bytes)
+        result = FileResult(rel, sha, "failed", _error_message(exc), result.file_bytes)
         result.seconds = time.perf_counter() - clock
-        writer.write_log(con, _log_row(result, lineage, started))
         log.error("%s: load failed, nothing written: %s", rel, result.message)
+        try:
+            if in_transaction:
+                con.rollback()
+            writer.write_log(con, _log_row(result, lineage, started))
+        except Exception as log_exc:  # e.g. the connection died: the next file still runs
+            log.error("%s: could not record the failure in raw.load_log: %s", rel,
+                      _error_message(log_exc))  # fmt: skip
     finally:
         _drop_temp_tables(con)
         shutil.rmtree(tmp_dir, ignore_errors=True)
     if result.status == "loaded":
         known.loaded_sha.setdefault(sha, rel)
     return result
+
+
+def _error_message(exc: Exception) -> str:
+    """The error's first line, redacted: database errors can quote values (an e-mail
+    that failed a cast) or SQL (with the id salt), which must not reach the log table."""
+    first = (str(exc).strip().splitlines() or [""])[0][:500]
+    return redact(f"{type(exc).__name__}: {first}")
 
 
 def _log_row(result: FileResult, lineage: dict, started: datetime) -> dict:

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
 import duckdb
-from dagster import ConfigurableResource
 
 from dagster_project.settings import Settings, get_settings
 
@@ -56,18 +54,3 @@ def connect_warehouse(
     con.execute("set TimeZone = 'UTC'")
     con.execute("set enable_progress_bar = false")  # loads report through logs and tqdm
     return con
-
-
-class WarehouseResource(ConfigurableResource):
-    """The DuckDB warehouse for Dagster code; `data_dir` overrides $CX_DATA_DIR."""
-
-    data_dir: str | None = None
-
-    def settings(self) -> Settings:
-        settings = get_settings()
-        if self.data_dir:
-            settings = Settings(data_dir=Path(self.data_dir).resolve(), id_salt=settings.id_salt)
-        return settings
-
-    def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-        return connect_warehouse(self.settings(), read_only=read_only)

@@ -16,6 +16,7 @@ import duckdb
 
 from dagster_project.reference import channels, driver_keys, read_seed, service_ids
 from dagster_project.sources.base import (
+    NOT_ANSWERED,
     ParseContext,
     ParseResult,
     SourceSpec,
@@ -38,7 +39,6 @@ SCALE_VALUES = {
     "likert5": ("1", "2", "3", "4", "5"),
     "thumbs": ("1", "0", "up", "down", "yes", "no", "👍", "👎"),
 }
-NOT_ANSWERED = ("", "n/a", "na")
 PATHS = "['$.response_id', '$.service_id', '$.channel', '$.submitted_at', '$.customer.id', '$.case_id', '$.stage', '$.comment']"
 # The customer object (complete, or cut off by truncation) in raw JSON text.
 CUSTOMER_RE = r'"customer"\s*:\s*(\{[^}]*\}?|"(?:[^"\\]|\\.)*"?|[^,}\]]*)'

@@ -65,6 +65,16 @@ def field(header: list[str], name: str) -> str:
     return f"nullif(trim(fields[{header.index(name) + 1}]), '')"
 
 
+# Answers that say "not answered": not an answer, so neither stored nor quarantined.
+NOT_ANSWERED = ("", "n/a", "na")
+
+
+def answer_field(header: list[str], name: str) -> str:
+    """Like `field`, but a "not answered" value (N/A) is NULL too, never an out-of-range answer."""
+    value = field(header, name)
+    return f"case when lower({value}) in {NOT_ANSWERED} then null else {value} end"
+
+
 def likert5_sql(expr: str) -> str:
     return f"case when regexp_full_match(trim({expr}), '[1-5]') then trim({expr})::smallint end"
 

@@ -20,6 +20,7 @@ from dagster_project.sources.base import (
     ParseContext,
     ParseResult,
     SourceSpec,
+    answer_field,
     field,
     likert5_sql,
     out_of_range_reason,
@@ -116,10 +117,11 @@ def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
                 lower({field(header, "service_id")}) as service_id,
                 lower({field(header, "channel")}) as channel,
                 {field(header, "created_at")} as raw_created_at,
-                {field(header, "page")} as page, {field(header, "user_agent")} as user_agent,
+                {redact_sql(field(header, "page"))} as page, {field(header, "user_agent")} as user_agent,
                 lower({field(header, "stage")}) as stage,
-                {", ".join(f"{field(header, d)} as raw_{d}" for d in LEGACY)},
-                {", ".join(f"{field(header, f'answer_0{i}')} as raw_answer_0{i}" for i in (1, 2, 3))},
+                {", ".join(f"{answer_field(header, d)} as raw_{d}" for d in LEGACY)},
+                {answer_field(header, "answer_01")} as raw_answer_01,
+                {", ".join(f"{field(header, f'answer_0{i}')} as raw_answer_0{i}" for i in (2, 3))},
                 {field(header, "comment")} as raw_comment, {field(header, "answer_04")} as raw_answer_04
             from ({records})
         ), t as (select *, {ts_with_offset_sql("raw_created_at")} as created_at from f)

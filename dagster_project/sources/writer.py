@@ -10,22 +10,11 @@ replaced) and the new rows are inserted. A later delivery therefore always wins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 
 from dagster_project.sources.base import SourceSpec
 from dagster_project.sources.redact import redact_sql
 from dagster_project.sources.tables import LOAD_LOG
-
-
-@dataclass
-class FileCounts:
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_quarantined: int = 0
-    answers_quarantined: int = 0
-    rows_replaced: int = 0
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
