@@ -52,6 +52,17 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(text: str) -> int:
+    """A whole number of responses, 0 or more (so `--responses -1` is a usage error)."""
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cxwh",
@@ -64,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="write realistic demo agency feeds")
     gen.add_argument(
         "--responses",
-        type=int,
+        type=_count,
         default=200_000,
         help="total survey responses across sources (default 200000)",
     )
@@ -76,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.set_defaults(func=_generate)
 
     pipe = sub.add_parser(
-        "pipeline", help="materialise every asset once: ingest, dbt build, publish"
+        "pipeline",
+        help="materialise every asset once: ingest, dbt build with tests, publish, and the "
+        "OMB export of the last complete fiscal quarter",
     )
     pipe.add_argument(
         "--ingest-only", action="store_true", help="load the landing zone into raw.* and stop"
@@ -87,8 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
     dash = sub.add_parser(
         "dashboard", help="serve the Streamlit dashboard on the published snapshot"
     )
-    dash.add_argument("--port", type=int, default=int(os.environ.get("CX_DASHBOARD_PORT", 8501)))
-    dash.add_argument("--address", default=os.environ.get("CX_DASHBOARD_ADDRESS", "localhost"))
+    dash.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("CX_DASHBOARD_PORT", 8501)),
+        help="port to serve on (default $CX_DASHBOARD_PORT or 8501)",
+    )
+    dash.add_argument(
+        "--address",
+        default=os.environ.get("CX_DASHBOARD_ADDRESS", "localhost"),
+        help="address to bind (default $CX_DASHBOARD_ADDRESS or localhost)",
+    )
     dash.add_argument("--headless", action="store_true", help="do not open a browser")
     dash.set_defaults(func=_dashboard)
 

@@ -121,7 +121,7 @@ def _open_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
         raise ExportError(f"no warehouse at {path}: run `cxwh pipeline` first")
     # The same memory bound and spill folder as the dbt profile.
     config = {
-        "memory_limit": os.environ.get("CX_DUCKDB_MEMORY_LIMIT", "8GB"),
+        "memory_limit": os.environ.get("CX_DUCKDB_MEMORY_LIMIT", "4GB"),
         "temp_directory": str(settings.data_dir / "duckdb_tmp"),
     }
     try:
