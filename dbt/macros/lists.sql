@@ -85,3 +85,17 @@
 {% macro spark__select_unnest_with_position(array_expr, column, position_column) -%}
     posexplode({{ array_expr }}) as ({{ position_column }}, {{ column }})
 {%- endmacro %}
+
+{#- How many elements of an answers list hold an answer (not N/A, blank or skipped):
+    one scalar per row, so a reconciliation needs no unnest + group by over all answers. -#}
+{% macro count_answered(array_expr) -%}
+    {{ return(adapter.dispatch('count_answered')(array_expr)) }}
+{%- endmacro %}
+
+{% macro default__count_answered(array_expr) -%}
+    len(list_filter({{ array_expr }}, lambda a: lower(trim(a.value)) not in {{ na_answer_values() }}))
+{%- endmacro %}
+
+{% macro spark__count_answered(array_expr) -%}
+    size(filter({{ array_expr }}, a -> lower(trim(a.value)) not in {{ na_answer_values() }}))
+{%- endmacro %}

@@ -48,40 +48,17 @@ touchpoints_answers as (
 
 ),
 
-agency_api_elements as (
+agency_api_rows as (
 
+    -- Counted in place per raw row: unnesting every answer and grouping them back ran
+    -- out of DuckDB's 4 GB at 10M responses.
     select
         response_id,
         _delivered_at,
         _source_file,
         _row_number,
-        {{ select_unnest_with_position('answers', 'answer', 'answer_position') }}
+        {{ count_answered('answers') }} as n_answers
     from {{ source('raw', 'agency_api') }}
-
-),
-
-agency_api_rows as (
-
-    select
-        elements.response_id,
-        elements._delivered_at,
-        elements._source_file,
-        elements._row_number,
-        -- elements.answer.value is a struct field, not a table reference
-        -- noqa: disable=RF01
-        sum(
-            case
-                when lower(trim(elements.answer.value)) not in {{ na_answer_values() }} then 1
-                else 0
-            end
-        ) as n_answers
-        -- noqa: enable=RF01
-    from agency_api_elements as elements
-    group by
-        elements.response_id,
-        elements._delivered_at,
-        elements._source_file,
-        elements._row_number
 
 ),
 
