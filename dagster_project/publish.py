@@ -79,7 +79,15 @@ def publish_snapshot(
 
     # An in-memory session that attaches the warehouse read-only and the new snapshot
     # read-write: publishing never takes the warehouse's write lock.
-    con = duckdb.connect()
+    # Bounded like every other session (the sorted copy of a 10M-response fact would
+    # otherwise take most of the machine's memory); spills under the data directory.
+    con = duckdb.connect(
+        config={
+            "memory_limit": os.environ.get("CX_DUCKDB_MEMORY_LIMIT", "4GB"),
+            "temp_directory": str(settings.data_dir / ".tmp" / "publish"),
+            "preserve_insertion_order": True,
+        }
+    )
     try:
         con.execute("attach ? as wh (read_only)", [str(settings.warehouse_path)])
         tables = [
