@@ -283,7 +283,7 @@ def journey_map(df: pd.DataFrame) -> tuple[go.Figure, str]:
                 marker={"color": colours, "pattern": {
                     "shape": ["x" if p else "" for p in df.is_pain_point]}},
                 text=[("suppressed" if pd.isna(s) else f"{s:.1f}")
-                      + f"<br>(n={int(n or 0):,})"
+                      + f"<br>(n={0 if pd.isna(n) else int(n):,})"
                       for s, n in zip(df.score, df.n_answers, strict=True)],
                 textposition="outside", cliponaxis=False, textfont={"size": 13},
                 showlegend=False, row=2, col=1)  # fmt: skip
