@@ -53,12 +53,12 @@ agency_api_rows as (
     -- Counted in place per raw row: unnesting every answer and grouping them back ran
     -- out of DuckDB's 4 GB at 10M responses.
     select
-        response_id,
-        _delivered_at,
-        _source_file,
-        _row_number,
-        {{ count_answered('answers') }} as n_answers
-    from {{ source('raw', 'agency_api') }}
+        api.response_id,
+        api._delivered_at,
+        api._source_file,
+        api._row_number,
+        {{ count_answered('api.answers') }} as n_answers
+    from {{ source('raw', 'agency_api') }} as api
 
 ),
 
