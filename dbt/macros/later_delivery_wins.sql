@@ -42,3 +42,17 @@
     {%- endif %}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The responses of this build's batch, the latest delivery of each: the batch first
+    (the cursor filter reaches the raw scans), then later delivery wins within it.
+    Both incremental facts start from this. -#}
+{% macro latest_responses_in_batch(responses_relation) -%}
+    select * from (
+        select
+            *,
+            {{ later_delivery_rank(['response_key']) }} as delivery_rank
+        from {{ responses_relation }}
+        {{ incremental_cursor_filter() }}
+    ) as ranked
+    where delivery_rank = 1
+{%- endmacro %}

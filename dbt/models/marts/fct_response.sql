@@ -19,22 +19,9 @@
 -- all of raw.
 with
 
-batch as (
-
-    select * from {{ ref('int_responses_unioned') }}
-    {{ incremental_cursor_filter() }}
-
-),
-
 responses as (
 
-    select * from (
-        select
-            *,
-            {{ later_delivery_rank(['response_key']) }} as delivery_rank
-        from batch
-    ) as ranked
-    where delivery_rank = 1
+    {{ latest_responses_in_batch(ref('int_responses_unioned')) }}
 
 ),
 

@@ -36,14 +36,7 @@ answers as (
 
 responses as (
 
-    select * from (
-        select
-            *,
-            {{ later_delivery_rank(['response_key']) }} as delivery_rank
-        from {{ ref('int_responses_unioned') }}
-        {{ incremental_cursor_filter() }}
-    ) as ranked
-    where delivery_rank = 1
+    {{ latest_responses_in_batch(ref('int_responses_unioned')) }}
 
 )
 
