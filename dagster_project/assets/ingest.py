@@ -3,17 +3,20 @@
 Each materialisation loads every landing file of its source that load_log has not
 seen (see `dagster_project.loader`), then reports files, row counts and a per-file
 table as metadata. Logs name the file, and the row and reason of each quarantined
-record — never its raw text. A file that fails is rolled back, logged `failed` and
-retried next run; the asset then fails after loading every other file, so the
-problem is visible and dbt does not build on an incomplete load.
+record — never its raw text. A bad file never stops the run: a file that cannot be
+read is `rejected` (final) and one that failed for another reason is `failed`
+(retried next run); both are rolled back, named in the log and in the asset's
+`no_rejected_or_failed_files` check (WARN), and the rest is built and published.
 """
 
 import os
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
-    Failure,
     MaterializeResult,
     MetadataValue,
     TableColumn,
@@ -98,11 +101,15 @@ def _metadata(source: str, summary: LoadSummary) -> dict:
     }
 
 
+BAD_FILES_CHECK = "no_rejected_or_failed_files"
+
+
 def build_ingest_asset(source: str):
     spec = SPECS[source]
+    key = AssetKey(["raw", source])
 
     @asset(
-        key=AssetKey(["raw", source]),
+        key=key,
         group_name="ingest",
         kinds={"duckdb", "python"},
         description=(
@@ -111,29 +118,46 @@ def build_ingest_asset(source: str):
             f"raw.{source}; bad records go to raw.quarantine, one raw.load_log row per file. "
             f"Record key: {', '.join(spec.key)} (a later delivery replaces the earlier one)."
         ),
+        check_specs=[
+            AssetCheckSpec(
+                BAD_FILES_CHECK,
+                asset=key,
+                description=(
+                    "Every file this run looked at was loaded (or was empty, a duplicate or of "
+                    "another kind). Warns, naming each file that was rejected (its content is "
+                    "bad: final) or failed (retried next run)."
+                ),
+            )
+        ],
     )
-    def _ingest(context: AssetExecutionContext) -> MaterializeResult:
+    def _ingest(context: AssetExecutionContext):
         # `cxwh pipeline` asks for a progress bar (bytes loaded) on the terminal.
         summary = load_source(source, progress=os.environ.get("CX_PROGRESS") == "1")
         for f in summary.files:
             line = f"{f.source_file}: {f.status} — {f.message}"
-            if f.status == "failed":
+            if f.status in ("failed", "rejected"):
                 context.log.error(line)
             else:
                 context.log.info(line)
         _log_quarantine(context, source, summary)
-        metadata = _metadata(source, summary)
-        failed = [f for f in summary.files if f.status == "failed"]
-        if failed:
-            names = ", ".join(f"{f.source_file} ({f.message})" for f in failed)
-            raise Failure(
-                description=(
-                    f"{len(failed)} {source} file(s) failed and were rolled back: {names}. "
-                    "Fix or remove the file; it is retried on the next run."
-                ),
-                metadata=metadata,
-            )
-        return MaterializeResult(metadata=metadata)
+        bad = [f for f in summary.files if f.status in ("failed", "rejected")]
+        yield MaterializeResult(metadata=_metadata(source, summary))
+        yield AssetCheckResult(
+            check_name=BAD_FILES_CHECK,
+            passed=not bad,
+            severity=AssetCheckSeverity.WARN,
+            description=(
+                "; ".join(f"{f.source_file} {f.status}: {f.message}" for f in bad[:10])
+                + (f"; and {len(bad) - 10} more" if len(bad) > 10 else "")
+                if bad
+                else None
+            ),
+            metadata={
+                "files_rejected": sum(f.status == "rejected" for f in bad),
+                "files_failed": sum(f.status == "failed" for f in bad),
+                "files": MetadataValue.json([f.source_file for f in bad]),
+            },
+        )
 
     return _ingest
 

@@ -12,34 +12,48 @@ answer; a second answer for the same driver is quarantined. Record key: `respons
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 from dagster_project.reference import channels, driver_keys, read_seed, service_ids
 from dagster_project.sources.base import (
+    MAX_RECORD_CHARS,
     NOT_ANSWERED,
-    ParseContext,
-    ParseResult,
+    Delivery,
+    Outcome,
+    Prepared,
     SourceSpec,
+    bounded_text_sql,
     record_reason_sql,
     salted_key_sql,
+    text_truncated_sql,
+    too_long_check,
     ts_with_offset_sql,
 )
-from dagster_project.sources.csvfile import lines_sql
+from dagster_project.sources.csvfile import read_lines
 from dagster_project.sources.redact import redact_sql
 from dagster_project.sources.sqltext import list_lit, lit, quoted
-from dagster_project.sources.textfile import to_utf8
+from dagster_project.sources.textfile import NotText, as_utf8
 
 ANSWER_TYPE = "struct(driver varchar, scale varchar, value varchar)[]"
 COLUMNS = (
     ("response_id", "varchar"), ("service_id", "varchar"), ("channel", "varchar"),
     ("submitted_at", "timestamptz"), ("customer_key", "varchar"), ("case_id", "varchar"),
     ("stage", "varchar"), ("answers", ANSWER_TYPE), ("comment", "varchar"),
+    ("text_truncated", "boolean"),
 )  # fmt: skip
 SCALE_VALUES = {
     "likert5": ("1", "2", "3", "4", "5"),
     "thumbs": ("1", "0", "up", "down", "yes", "no", "👍", "👎"),
 }
-PATHS = "['$.response_id', '$.service_id', '$.channel', '$.submitted_at', '$.customer.id', '$.case_id', '$.stage', '$.comment']"
+ITEMS = '[{"driver": "VARCHAR", "scale": "VARCHAR", "value": "VARCHAR"}]'
+# Every field of a record in one JSON parse; the answers stay JSON (validated per element).
+RECORD = (
+    '{"response_id": "VARCHAR", "service_id": "VARCHAR", "channel": "VARCHAR", '
+    '"submitted_at": "VARCHAR", "customer": {"id": "VARCHAR"}, "case_id": "VARCHAR", '
+    '"stage": "VARCHAR", "answers": "JSON", "comment": "VARCHAR"}'
+)
 # The customer object (complete, or cut off by truncation) in raw JSON text.
 CUSTOMER_RE = r'"customer"\s*:\s*(\{[^}]*\}?|"(?:[^"\\]|\\.)*"?|[^,}\]]*)'
 
@@ -74,35 +88,65 @@ def _answers_sql() -> str:
         (f"not list_contains({list_lit(driver_scales())}, driver || ':' || scale)",
          f"'driver ' || {quoted('driver')} || ' is not asked on the ' || scale || ' scale'"),
     ])  # fmt: skip
+    # One row per answer element, from the elements as structs (json_transform, one
+    # pass) zipped with their JSON types; `clean` when the element is stored as it came.
     return f"""
         create or replace temp table _answers as
         with e as (
-            select _row_number, record_id, unnest(items) as elem,
+            select _file_id, _row_number, record_id, unnest(items) as item,
+                   unnest(json_type(answers_json, '$[*]')) as etype,
                    generate_subscripts(items, 1) as idx
-            from (select _row_number, record_id, json_extract(answers_json, '$[*]') as items
-                  from _records where answers_type = 'ARRAY')
+            from _parsed where answers_type = 'ARRAY'
         ), a as (
-            select _row_number, record_id, idx, elem::varchar as raw, json_type(elem) as etype,
-                   lower(trim(elem->>'driver')) as driver, lower(trim(elem->>'scale')) as scale,
-                   lower(trim(elem->>'value')) as value
+            select _file_id, _row_number, record_id, idx, etype, item,
+                   lower(trim(item.driver)) as driver, lower(trim(item.scale)) as scale,
+                   lower(trim(item.value)) as value
             from e
-        ), v as (
-            select *, coalesce({reason}, case {values} end) as bad
-            from a where etype <> 'OBJECT' or coalesce(value, '') not in {NOT_ANSWERED}
         )
-        select *, case when bad is null and row_number() over (
-                         partition by _row_number, driver, bad is null order by idx) > 1
-                       then 'duplicate answer for driver ' || {quoted("driver")} else bad end
-                  as reason
-        from v"""
+        select _file_id, _row_number, record_id, idx, driver, scale, value,
+            case when etype <> 'OBJECT' or coalesce(value, '') not in {NOT_ANSWERED}
+                 then coalesce({reason}, case {values} end) end as reason,
+            etype <> 'OBJECT' or coalesce(value, '') not in {NOT_ANSWERED} as is_answer,
+            etype = 'OBJECT' and driver is not distinct from item.driver
+                and scale is not distinct from item.scale
+                and value is not distinct from item.value as as_delivered
+        from a"""
 
 
-def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
-    if ctx.path.stat().st_size == 0:
-        return ParseResult("empty", "empty file (0 bytes)")
-    text_path, undecodable = to_utf8(ctx.path, "utf-8", ctx.tmp_dir)
-    bad_text = "contains(line, chr(65533))" if undecodable else "false"
+def _second_answers_for_a_driver(con: duckdb.DuckDBPyConnection) -> None:
+    """A second valid answer for the same driver in one record is quarantined."""
+    dupes = con.execute("""
+        select count(*) from (
+            select 1 from _answers where is_answer and reason is null
+            group by _file_id, _row_number, driver having count(*) > 1)""").fetchall()[0][0]
+    if not dupes:
+        return
+    con.execute(f"""
+        update _answers as a set reason = 'duplicate answer for driver ' || {quoted("a.driver")}
+        from (
+            select _file_id, _row_number, idx from (
+                select _file_id, _row_number, idx, row_number() over (
+                    partition by _file_id, _row_number, driver order by idx) as n
+                from _answers where is_answer and reason is null) where n > 1
+        ) as d
+        where a._file_id = d._file_id and a._row_number = d._row_number and a.idx = d.idx""")
+
+
+def prepare(delivery: Delivery) -> Prepared | Outcome:
+    if delivery.size == 0:
+        return Outcome("empty", "empty file (0 bytes)")
+    try:
+        text = as_utf8(delivery.path, delivery.data, "utf-8", delivery.tmp_dir)
+    except NotText as exc:
+        return Outcome("rejected", f"not a JSON Lines file: {exc} (binary or another encoding)")
+    return Prepared(delivery, text.path, text.undecodable)
+
+
+def parse(con: duckdb.DuckDBPyConnection, files: Sequence[Prepared], salt: str) -> None:
+    read_lines(con, quote_stats=False)
+    con.execute("drop table _file_lines")
     reason = record_reason_sql([
+        too_long_check("length(line)"),
         ("undecodable", "'undecodable text (not UTF-8)'"),
         ("not is_json", "'truncated or invalid JSON'"),
         ("jtype <> 'OBJECT'", "'not a JSON object'"),
@@ -118,50 +162,76 @@ def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
         ("answers_type not in ('ARRAY', 'NULL')", "'answers is not a list'"),
     ])  # fmt: skip
     con.execute(f"""
-        create or replace temp table _records as
+        create or replace temp table _parsed as
         with l as (
-            select line_no as _row_number, line, {bad_text} as undecodable,
-                   json_valid(line) as is_json
-            from ({lines_sql(text_path)}) where nullif(trim(line), '') is not null
-        ), j as (
-            -- one JSON parse per line: every field in one multi-path extraction
-            select *, case when is_json and not undecodable then line::json end as j from l
+            select l._file_id, l.line_no as _row_number, l.line,
+                   f.undecodable and contains(l.line, chr(65533)) as undecodable
+            from _lines as l join _files as f using (_file_id)
+            where regexp_matches(l.line, '[^ ]')  -- not blank (trim() strips spaces only)
         ), x as (
-            select *, json_type(j) as jtype, json_extract_string(j, {PATHS}) as v,
-                   json_extract(j, '$.answers') as answers_json
-            from j
+            -- one JSON parse per line, into every field at once (NULL: not valid JSON)
+            select *, case when not undecodable and length(line) <= {MAX_RECORD_CHARS}
+                           then try(json_transform(line, {lit(RECORD)})) end as j
+            from l
         ), f as (
-            select _row_number, undecodable, is_json, jtype, line,
-                nullif(trim(v[1]), '') as response_id, lower(trim(v[2])) as service_id,
-                lower(trim(v[3])) as channel, nullif(trim(v[4]), '') as raw_submitted_at,
-                nullif(trim(v[5]), '') as customer_id, nullif(trim(v[6]), '') as case_id,
-                lower(nullif(trim(v[7]), '')) as stage, v[8] as raw_comment, answers_json,
-                coalesce(json_type(answers_json), 'NULL') as answers_type
+            select _file_id, _row_number, undecodable, line, j is not null as is_json,
+                case when regexp_matches(line, '^\\s*[{{]') then 'OBJECT' else 'OTHER' end
+                    as jtype,
+                nullif(trim(j.response_id), '') as response_id,
+                lower(trim(j.service_id)) as service_id, lower(trim(j.channel)) as channel,
+                nullif(trim(j.submitted_at), '') as raw_submitted_at,
+                nullif(trim(j.customer.id), '') as customer_id,
+                nullif(trim(j.case_id), '') as case_id, lower(nullif(trim(j.stage), '')) as stage,
+                {redact_sql("j.comment")} as raw_comment,
+                j.answers as answers_json, coalesce(json_type(j.answers), 'NULL') as answers_type
             from x
         ), t as (select *, {ts_with_offset_sql("raw_submitted_at")} as submitted_at from f),
         r as (select *, {reason} as reason from t)
-        select _row_number,
+        select _file_id, _row_number,
             -- raw text only for quarantined lines, and without the customer object
             case when reason is not null then {without_customer("line")} end as raw_text,
             response_id as record_id, reason,
             response_id, service_id, channel, submitted_at,
-            {salted_key_sql("customer_id", ctx.id_salt)} as customer_key, case_id, stage,
-            []::{ANSWER_TYPE} as answers, {redact_sql("raw_comment")} as comment,
-            answers_json, answers_type
+            {salted_key_sql("customer_id", salt)} as customer_key, case_id, stage,
+            {bounded_text_sql("raw_comment")} as comment,
+            {text_truncated_sql("raw_comment")} as text_truncated,
+            answers_json, answers_type,
+            case when answers_type = 'ARRAY' then json_transform(answers_json, {lit(ITEMS)}) end
+                as items
         from r""")
+    con.execute("drop table _lines")
     con.execute(_answers_sql())
-    con.execute("""
-        update _records as r set answers = v.answers
-        from (select _row_number, list(struct_pack(driver, scale, value) order by idx) as answers
-              from _answers where reason is null group by _row_number) as v
-        where r._row_number = v._row_number""")
+    _second_answers_for_a_driver(con)
+    # Most records store their answers exactly as delivered (`items`); the others get
+    # the list of their valid answers, normalised, in their delivered order.
+    con.execute(f"""
+        create or replace temp table _records as
+        with rebuilt as (
+            select _file_id, _row_number,
+                   coalesce(list(struct_pack(driver, scale, value) order by idx)
+                            filter (where is_answer and reason is null), []) as answers
+            from _answers
+            where (_file_id, _row_number) in (
+                select (_file_id, _row_number) from _answers
+                where not as_delivered or not is_answer or reason is not null)
+            group by _file_id, _row_number
+        )
+        select p.* exclude (answers_json, answers_type, items),
+               case when r._row_number is not null then r.answers
+                    when p.answers_type = 'ARRAY' then p.items
+                    else []::{ANSWER_TYPE} end as answers
+        from _parsed as p left join rebuilt as r using (_file_id, _row_number)""")
     con.execute("""
         create or replace temp table _answer_rejects as
-        select _row_number, record_id, coalesce(driver, 'answers[' || idx || ']') as field,
-               raw as raw_text, reason
-        from _answers where reason is not null""")
+        select a._file_id, a._row_number, a.record_id,
+               coalesce(a.driver, 'answers[' || a.idx || ']') as field,
+               json_extract(p.answers_json, '$[' || (a.idx - 1) || ']')::varchar as raw_text,
+               a.reason
+        from _answers as a join _parsed as p using (_file_id, _row_number)
+        where a.reason is not null
+        order by a._file_id, a._row_number, a.idx""")
+    con.execute("drop table _parsed")
     con.execute("drop table _answers")
-    return ParseResult("ok")
 
 
 SPEC = SourceSpec(
@@ -169,6 +239,6 @@ SPEC = SourceSpec(
     extensions=(".jsonl", ".ndjson", ".json"),
     columns=COLUMNS,
     key=("response_id",),
-    index_key=True,
+    prepare=prepare,
     parse=parse,
 )

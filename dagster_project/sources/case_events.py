@@ -10,18 +10,24 @@ Record key: (`case_id`, `stage_key`, `event`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
+import pyarrow.parquet as pq
 
 from dagster_project.reference import journey_stages
 from dagster_project.sources.base import (
-    ParseContext,
-    ParseResult,
+    Delivery,
+    Outcome,
+    Prepared,
     SourceSpec,
     field,
+    no_answer_rejects,
     record_reason_sql,
     salted_key_sql,
+    too_long_check,
 )
-from dagster_project.sources.csvfile import missing_columns, open_csv
+from dagster_project.sources.csvfile import prepare_csv, read_records
 from dagster_project.sources.sqltext import list_lit, lit, quoted
 
 HEADER = ["case_id", "journey_id", "customer_id", "stage_key", "event", "event_at"]
@@ -31,66 +37,68 @@ COLUMNS = (
     ("stage_key", "varchar"), ("event", "varchar"), ("event_at", "timestamptz"),
 )  # fmt: skip
 TIMESTAMP = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?( ?(Z|UTC|[+-][0-9]{2}(:?[0-9]{2})?))?"
+WHAT = "case-events file"
 
 
-def _parquet_source(
-    con: duckdb.DuckDBPyConnection, ctx: ParseContext
-) -> tuple[list[str], str] | ParseResult:
-    if ctx.path.stat().st_size == 0:
-        return ParseResult("empty", "empty file (0 bytes)")
+def prepare(delivery: Delivery) -> Prepared | Outcome:
+    if delivery.path.suffix.lower() != ".parquet":
+        return prepare_csv(delivery, "utf-8", ",", HEADER, WHAT)
+    if delivery.size == 0:
+        return Outcome("empty", "empty file (0 bytes)")
     try:
-        names = [
-            r[0]
-            for r in con.execute(f"describe select * from read_parquet({lit(ctx.path)})").fetchall()
-        ]
-    except duckdb.Error as exc:
-        return ParseResult(
-            "unknown_kind", f"not a readable Parquet file: {str(exc).splitlines()[0]}"
-        )
-    header = [n.strip().lower() for n in names]
-    if problem := missing_columns(header, HEADER, "case-events file"):
-        return problem
-    # Every column as text, like a CSV row: one validation path for both formats.
-    fields = "[" + ", ".join(f'"{n}"::varchar' for n in names) + "]"
-    row = (
-        "{"
-        + ", ".join(
+        names = tuple(pq.read_schema(delivery.path).names)
+    except Exception as exc:  # any unreadable footer: the file itself is bad
+        return Outcome("unknown_kind", f"not a readable Parquet file ({type(exc).__name__})")
+    header = tuple(n.strip().lower() for n in names)
+    missing = [c for c in HEADER if c not in header]
+    if missing:
+        return Outcome("unknown_kind", f"not a {WHAT}: columns lack {', '.join(missing)}")
+    return Prepared(delivery, delivery.path, header=header, kind="parquet", source_columns=names)
+
+
+def _parquet_records(files: Sequence[tuple[int, Prepared]]) -> str:
+    """Every Parquet file's rows shaped like `_csv` rows: every column as text."""
+    selects = []
+    for file_id, p in files:
+        names = p.source_columns
+        fields = "[" + ", ".join(f'"{n}"::varchar' for n in names) + "]"
+        row = ", ".join(
             f'{lit(h)}: "{n}"::varchar'
-            for h, n in zip(header, names, strict=True)
+            for h, n in zip(p.header, names, strict=True)
             if h != "customer_id"
         )
-        + "}"
-    )
-    sql = f"""
-        select file_row_number + 1 as _row_number, to_json({row})::varchar as raw_text,
-               {fields} as fields, {len(names)} as n_fields,
-               false as undecodable, false as unterminated
-        from read_parquet({lit(ctx.path)}, file_row_number = true)"""
-    con.execute(f"create or replace temp table _csv as {sql}")
-    return header, "select * from _csv"
+        selects.append(
+            f"select {file_id} as _file_id, file_row_number + 1 as _row_number, "
+            f"to_json({{{row}}})::varchar as raw_text, {fields} as fields, "
+            f"{len(names)} as n_fields, false as undecodable, false as unterminated "
+            f"from read_parquet({lit(p.path)}, file_row_number = true)"
+        )
+    return "\nunion all\n".join(selects)
 
 
-def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
-    masked = "raw_text"
-    if ctx.path.suffix.lower() == ".parquet":
-        opened = _parquet_source(con, ctx)
+def parse(con: duckdb.DuckDBPyConnection, files: Sequence[Prepared], salt: str) -> None:
+    numbered = list(enumerate(files))
+    parquet = [(i, p) for i, p in numbered if p.kind == "parquet"]
+    if len(parquet) < len(files):
+        read_records(con, ",")
     else:
-        opened = open_csv(con, ctx, "utf-8", ",")
-        if not isinstance(opened, ParseResult) and "customer_id" in opened[0]:
-            i = opened[0].index("customer_id") + 1
-            masked = (f"case when n_fields >= {i} then array_to_string(list_concat("
-                      f"fields[1:{i - 1}], ['[REMOVED]'], fields[{i + 1}:]), ',') else raw_text end")  # fmt: skip
-    if isinstance(opened, ParseResult):
-        return opened
-    header, records = opened
-    if problem := missing_columns(header, HEADER, "case-events file"):
-        return problem
+        con.execute("create or replace temp table _csv as " + _parquet_records(parquet))
+        parquet = []
+    if parquet:
+        con.execute("insert into _csv by name " + _parquet_records(parquet))
+    # the customer id never reaches quarantine: mask it in CSV record text
+    i = "f.i_customer_id"
+    masked = (
+        f"case when f.kind = 'text' and n_fields >= {i} then array_to_string(list_concat("
+        f"fields[1:{i} - 1], ['[REMOVED]'], fields[{i} + 1:]), ',') else raw_text end"
+    )
     stages = list_lit(f"{j}:{s}" for j, keys in journey_stages().items() for s in keys)
     reason = record_reason_sql([
+        too_long_check("raw_length"),
         ("undecodable", "'undecodable text (not UTF-8)'"),
         ("unterminated", "'unterminated quoted field'"),
-        (f"n_fields <> {len(header)}",
-         f"'wrong column count: expected {len(header)}, got ' || n_fields"),
+        ("n_fields <> n_header",
+         "'wrong column count: expected ' || n_header || ', got ' || n_fields"),
         ("case_id is null", "'missing id'"),
         ("raw_event_at is null", "'missing timestamp'"),
         ("event_at is null", f"'unparseable timestamp ' || {quoted('raw_event_at')}"),
@@ -102,29 +110,25 @@ def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
     ])  # fmt: skip
     con.execute(f"""
         create or replace temp table _records as
-        with f as (
-            select _row_number, n_fields, undecodable, unterminated, {masked} as raw_text,
-                {field(header, "case_id")} as case_id, lower({field(header, "journey_id")}) as journey_id,
-                {field(header, "customer_id")} as customer_id,
-                lower({field(header, "stage_key")}) as stage_key, lower({field(header, "event")}) as event,
-                {field(header, "event_at")} as raw_event_at
-            from ({records})
+        with r as (
+            select r._file_id, r._row_number, r.n_fields, r.undecodable, r.unterminated,
+                f.n_header, {masked} as raw_text, length(r.raw_text) as raw_length,
+                {field("case_id")} as case_id, lower({field("journey_id")}) as journey_id,
+                {field("customer_id")} as customer_id,
+                lower({field("stage_key")}) as stage_key, lower({field("event")}) as event,
+                {field("event_at")} as raw_event_at
+            from _csv as r join _files as f using (_file_id)
         ), t as (
             select *, case when regexp_full_match(raw_event_at, '{TIMESTAMP}')
                            then try_cast(raw_event_at as timestamptz) end as event_at
-            from f
+            from r
         )
-        select _row_number, raw_text,
+        select _file_id, _row_number, raw_text,
             concat_ws(':', case_id, stage_key, event) as record_id, {reason} as reason,
-            case_id, journey_id, {salted_key_sql("customer_id", ctx.id_salt)} as customer_key,
+            case_id, journey_id, {salted_key_sql("customer_id", salt)} as customer_key,
             stage_key, event, event_at
         from t""")
-    con.execute("""
-        create or replace temp table _answer_rejects as
-        select null::bigint as _row_number, null::varchar as record_id, null::varchar as field,
-               null::varchar as raw_text, null::varchar as reason
-        where false""")
-    return ParseResult("ok")
+    no_answer_rejects(con)
 
 
 SPEC = SourceSpec(
@@ -132,5 +136,7 @@ SPEC = SourceSpec(
     extensions=(".csv", ".parquet"),
     columns=COLUMNS,
     key=("case_id", "stage_key", "event"),
+    prepare=prepare,
     parse=parse,
+    header_columns=tuple(HEADER),
 )

@@ -11,19 +11,25 @@ it is masked in the raw text kept for quarantine. Record key: `call_id`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 from dagster_project.reference import queue_map
 from dagster_project.sources.base import (
-    ParseContext,
-    ParseResult,
+    Delivery,
+    Outcome,
+    Prepared,
     SourceSpec,
+    bounded_text_sql,
     field,
     likert5_sql,
     out_of_range_reason,
     record_reason_sql,
+    text_truncated_sql,
+    too_long_check,
 )
-from dagster_project.sources.csvfile import missing_columns, open_csv
+from dagster_project.sources.csvfile import prepare_csv, read_records
 from dagster_project.sources.redact import redact_sql
 from dagster_project.sources.sqltext import lit, quoted
 
@@ -32,6 +38,7 @@ QUESTIONS = ("q1", "q2", "q3", "q4", "q5")
 COLUMNS = (
     ("call_id", "varchar"), ("call_start", "timestamptz"), ("queue", "varchar"),
     ("service_id", "varchar"), *((q, "smallint") for q in QUESTIONS), ("agent_note", "varchar"),
+    ("text_truncated", "boolean"),
 )  # fmt: skip
 
 
@@ -40,28 +47,28 @@ def _queue_case(expr: str) -> str:
     return f"case {expr} {whens} end"
 
 
-def _masked_raw_text(header: list[str]) -> str:
+def _masked_raw_text() -> str:
     """The record text with the CallerNumber field replaced (when the row splits)."""
-    i = header.index("callernumber") + 1
+    i = "f.i_callernumber"
     return (
         f"case when n_fields >= {i} then array_to_string("
-        f"list_concat(fields[1:{i - 1}], ['[CALLER]'], fields[{i + 1}:]), ';') "
+        f"list_concat(fields[1:{i} - 1], ['[CALLER]'], fields[{i} + 1:]), ';') "
         "else raw_text end"
     )
 
 
-def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
-    opened = open_csv(con, ctx, "cp1252", ";")
-    if isinstance(opened, ParseResult):
-        return opened
-    header, records = opened
-    if problem := missing_columns(header, HEADER, "contact-center survey export"):
-        return problem
+def prepare(delivery: Delivery) -> Prepared | Outcome:
+    return prepare_csv(delivery, "cp1252", ";", HEADER, "contact-center survey export")
+
+
+def parse(con: duckdb.DuckDBPyConnection, files: Sequence[Prepared], salt: str) -> None:
+    read_records(con, ";")
     reason = record_reason_sql([
+        too_long_check("raw_length"),
         ("undecodable", "'undecodable text (not Windows-1252)'"),
         ("unterminated", "'unterminated quoted field'"),
-        (f"n_fields <> {len(header)}",
-         f"'wrong column count: expected {len(header)}, got ' || n_fields"),
+        ("n_fields <> n_header",
+         "'wrong column count: expected ' || n_header || ', got ' || n_fields"),
         ("call_id is null", "'missing id'"),
         ("raw_call_start is null", "'missing timestamp'"),
         ("call_start is null", f"'unparseable timestamp ' || {quoted('raw_call_start')}"),
@@ -70,36 +77,39 @@ def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
     ])  # fmt: skip
     con.execute(f"""
         create or replace temp table _records as
-        with f as (
-            select _row_number, n_fields, undecodable, unterminated,
-                {_masked_raw_text(header)} as raw_text,
-                {field(header, "callid")} as call_id,
-                {field(header, "callstart")} as raw_call_start,
-                upper({field(header, "queue")}) as queue,
-                {", ".join(f"{field(header, q)} as raw_{q}" for q in QUESTIONS)},
-                {field(header, "agentnote")} as raw_note
-            from ({records})
+        with r as (
+            select r._file_id, r._row_number, r.n_fields, r.undecodable, r.unterminated,
+                f.n_header, {_masked_raw_text()} as raw_text,
+                length(r.raw_text) as raw_length,
+                {field("callid")} as call_id,
+                {field("callstart")} as raw_call_start,
+                upper({field("queue")}) as queue,
+                {", ".join(f"{field(q)} as raw_{q}" for q in QUESTIONS)},
+                {redact_sql(field("agentnote"))} as raw_note
+            from _csv as r join _files as f using (_file_id)
         ), t as (
             select *, timezone('America/New_York',
                        try_strptime(raw_call_start, '%m/%d/%Y %H:%M')) as call_start,
                    {_queue_case("queue")} as service_id
-            from f
+            from r
         )
-        select _row_number, raw_text, call_id as record_id, {reason} as reason,
+        select _file_id, _row_number, raw_text, call_id as record_id,
+            {reason} as reason,
             call_id, call_start, queue, service_id,
             {", ".join(f"{likert5_sql('raw_' + q)} as {q}" for q in QUESTIONS)},
-            {redact_sql("raw_note")} as agent_note,
+            {bounded_text_sql("raw_note")} as agent_note,
+            {text_truncated_sql("raw_note")} as text_truncated,
             {", ".join(f"raw_{q}" for q in QUESTIONS)}
         from t""")
     rejects = "\nunion all\n".join(
-        f"select _row_number, record_id, '{q}', raw_{q}, {out_of_range_reason('raw_' + q, 'likert5')} "
+        f"select _file_id, _row_number, record_id, '{q}', raw_{q}, "
+        f"{out_of_range_reason('raw_' + q, 'likert5')} "
         f"from _records where raw_{q} is not null and trim(raw_{q}) <> '9' and {q} is null"
         for q in QUESTIONS
     )
     con.execute(f"""
         create or replace temp table _answer_rejects as
-        select * from ({rejects}) as a(_row_number, record_id, field, raw_text, reason)""")
-    return ParseResult("ok")
+        select * from ({rejects}) as a(_file_id, _row_number, record_id, field, raw_text, reason)""")
 
 
 SPEC = SourceSpec(
@@ -107,6 +117,7 @@ SPEC = SourceSpec(
     extensions=(".csv",),
     columns=COLUMNS,
     key=("call_id",),
-    index_key=True,
+    prepare=prepare,
     parse=parse,
+    header_columns=tuple(HEADER),
 )

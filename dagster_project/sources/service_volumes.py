@@ -9,17 +9,22 @@ accepted: `1,200` in a comma file is a column-count problem anyway). Record key:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 from dagster_project.reference import channels, service_ids
 from dagster_project.sources.base import (
-    ParseContext,
-    ParseResult,
+    Delivery,
+    Outcome,
+    Prepared,
     SourceSpec,
     field,
+    no_answer_rejects,
     record_reason_sql,
+    too_long_check,
 )
-from dagster_project.sources.csvfile import missing_columns, open_csv
+from dagster_project.sources.csvfile import prepare_csv, read_records
 from dagster_project.sources.sqltext import list_lit, quoted
 
 HEADER = [
@@ -36,18 +41,18 @@ def _whole(expr: str) -> str:
     return f"case when regexp_full_match({expr}, '[0-9]{{1,18}}') then {expr}::bigint end"
 
 
-def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
-    opened = open_csv(con, ctx, "utf-8", ",")
-    if isinstance(opened, ParseResult):
-        return opened
-    header, records = opened
-    if problem := missing_columns(header, HEADER, "service-volumes file"):
-        return problem
+def prepare(delivery: Delivery) -> Prepared | Outcome:
+    return prepare_csv(delivery, "utf-8", ",", HEADER, "service-volumes file")
+
+
+def parse(con: duckdb.DuckDBPyConnection, files: Sequence[Prepared], salt: str) -> None:
+    read_records(con, ",")
     reason = record_reason_sql([
+        too_long_check(),
         ("undecodable", "'undecodable text (not UTF-8)'"),
         ("unterminated", "'unterminated quoted field'"),
-        (f"n_fields <> {len(header)}",
-         f"'wrong column count: expected {len(header)}, got ' || n_fields"),
+        ("n_fields <> n_header",
+         "'wrong column count: expected ' || n_header || ', got ' || n_fields"),
         ("service_id is null", "'missing id'"),
         (f"not list_contains({list_lit(service_ids())}, service_id)",
          f"'unknown service_id ' || {quoted('service_id')}"),
@@ -65,33 +70,29 @@ def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
     ])  # fmt: skip
     con.execute(f"""
         create or replace temp table _records as
-        with f as (
-            select _row_number, raw_text, n_fields, undecodable, unterminated,
-                lower({field(header, "service_id")}) as service_id,
-                {field(header, "fiscal_year")} as raw_year,
-                {field(header, "fiscal_quarter")} as raw_quarter,
-                lower({field(header, "channel")}) as channel,
-                {field(header, "volume_of_customers")} as raw_customers,
-                {field(header, "volume_offered_survey")} as raw_offered
-            from ({records})
+        with r as (
+            select r._file_id, r._row_number, r.raw_text, r.n_fields, r.undecodable,
+                r.unterminated, f.n_header,
+                lower({field("service_id")}) as service_id,
+                {field("fiscal_year")} as raw_year,
+                {field("fiscal_quarter")} as raw_quarter,
+                lower({field("channel")}) as channel,
+                {field("volume_of_customers")} as raw_customers,
+                {field("volume_offered_survey")} as raw_offered
+            from _csv as r join _files as f using (_file_id)
         ), t as (
             select *, {_whole("raw_year")} as fiscal_year, {_whole("raw_quarter")} as fiscal_quarter,
                 {_whole("raw_customers")} as volume_of_customers,
                 {_whole("raw_offered")} as volume_offered_survey
-            from f
+            from r
         )
-        select _row_number, raw_text,
+        select _file_id, _row_number, raw_text,
             concat_ws(':', service_id, raw_year, raw_quarter, channel) as record_id,
             {reason} as reason, service_id, fiscal_year::integer as fiscal_year,
             fiscal_quarter::integer as fiscal_quarter, channel, volume_of_customers,
             volume_offered_survey
         from t""")
-    con.execute("""
-        create or replace temp table _answer_rejects as
-        select null::bigint as _row_number, null::varchar as record_id, null::varchar as field,
-               null::varchar as raw_text, null::varchar as reason
-        where false""")
-    return ParseResult("ok")
+    no_answer_rejects(con)
 
 
 SPEC = SourceSpec(
@@ -99,5 +100,7 @@ SPEC = SourceSpec(
     extensions=(".csv",),
     columns=COLUMNS,
     key=("service_id", "fiscal_year", "fiscal_quarter", "channel"),
+    prepare=prepare,
     parse=parse,
+    header_columns=tuple(HEADER),
 )

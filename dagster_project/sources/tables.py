@@ -31,6 +31,7 @@ LOAD_LOG = (
     ("rows_replaced", "bigint"),
     ("status", "varchar"),
     ("message", "varchar"),
+    ("batch_id", "varchar"),
 )
 
 QUARANTINE = (
@@ -47,7 +48,10 @@ QUARANTINE = (
 )
 
 # Statuses after which a file (by path and content hash) is never looked at again.
-FINAL_STATUSES = ("loaded", "duplicate", "empty", "unknown_kind")
+# `rejected`: the file itself is bad (not text of its kind, a symbolic link, a line
+# DuckDB cannot read); a new delivery under a new name is loaded as usual. `failed`
+# (an I/O or lock error) is not final: the file is retried on the next run.
+FINAL_STATUSES = ("loaded", "duplicate", "empty", "unknown_kind", "rejected")
 
 
 def _ddl(table: str, columns: tuple[tuple[str, str], ...]) -> str:
@@ -56,21 +60,32 @@ def _ddl(table: str, columns: tuple[tuple[str, str], ...]) -> str:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, specs: list[SourceSpec]) -> None:
+    """Create the raw schema's tables, or bring an older warehouse's up to date."""
+    wanted = {
+        "load_log": LOAD_LOG,
+        "quarantine": QUARANTINE,
+        **{spec.name: spec.columns + LINEAGE for spec in specs},
+    }
+    have: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from duckdb_columns() where schema_name = 'raw' "
+        "and database_name = current_database()"
+    ).fetchall():
+        have.setdefault(table, set()).add(column)
+    if set(wanted) <= set(have) and all(
+        {c for c, _ in columns} <= have[t] for t, columns in wanted.items()
+    ):
+        return  # the common case: nothing to do, one catalog query
     con.execute("create schema if not exists raw")
-    con.execute(_ddl("load_log", LOAD_LOG))
-    con.execute(_ddl("quarantine", QUARANTINE))
+    for table, columns in wanted.items():
+        if table not in have:
+            con.execute(_ddl(table, columns))
+            continue
+        # Columns added since the warehouse was created: add them in place.
+        for name, type_ in columns:
+            if name not in have[table]:
+                con.execute(f"alter table raw.{table} add column {name} {type_}")
+    # Older warehouses kept an ART index on random record keys for per-file deletes;
+    # batch deletes are hash joins, and the index only slowed every insert.
     for spec in specs:
-        con.execute(_ddl(spec.name, spec.columns + LINEAGE))
-        if spec.index_key:
-            # An ART index on the record key turns the loader's "delete the earlier
-            # versions of this file's keys" from a scan of the whole table into index
-            # lookups when a file holds few keys (an incremental delivery), so its cost
-            # no longer grows with the rows already loaded. Only for random keys:
-            # sequential ones (Touchpoints submission ids) are pruned by zone maps, and
-            # the index costs inserts. Not UNIQUE: uniqueness is the loader's job (and
-            # the `unique_record_keys` check's); a constraint would only add failure
-            # modes to an existing warehouse.
-            con.execute(
-                f"create index if not exists {spec.name}_record_key "
-                f"on raw.{spec.name} ({', '.join(spec.key)})"
-            )
+        con.execute(f"drop index if exists raw.{spec.name}_record_key")

@@ -13,21 +13,27 @@ Record key: (`form_id`, `submission_id`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 from dagster_project.reference import channels, driver_keys, read_seed, service_ids
 from dagster_project.sources.base import (
-    ParseContext,
-    ParseResult,
+    Delivery,
+    Outcome,
+    Prepared,
     SourceSpec,
     answer_field,
+    bounded_text_sql,
     field,
     likert5_sql,
     out_of_range_reason,
     record_reason_sql,
+    text_truncated_sql,
+    too_long_check,
     ts_with_offset_sql,
 )
-from dagster_project.sources.csvfile import missing_columns, open_csv
+from dagster_project.sources.csvfile import prepare_csv, read_records
 from dagster_project.sources.redact import redact_sql
 from dagster_project.sources.sqltext import list_lit, lit, quoted
 
@@ -49,7 +55,11 @@ COLUMNS = (
     ("page", "varchar"), ("user_agent", "varchar"), ("stage", "varchar"),
     *((d, "smallint") for d in LEGACY),
     ("answer_01", "smallint"), ("answer_02", "varchar"), ("answer_03", "varchar"),
-    ("comment", "varchar"),
+    ("comment", "varchar"), ("text_truncated", "boolean"),
+)  # fmt: skip
+HEADER_COLUMNS = (
+    *BASE, "page", "user_agent", "stage", *LEGACY,
+    "answer_01", "answer_02", "answer_03", "answer_04", "comment",
 )  # fmt: skip
 
 
@@ -59,38 +69,56 @@ def indicator_drivers() -> list[str]:
     return [r["driver"] for r in rows if "indicator" in r["scales"].split("|")]
 
 
-def _driver_list_sql(raw: str) -> tuple[str, str]:
-    """(canonical comma list of known indicator drivers, list of rejected tokens)."""
+def _normalised_list_sql(raw: str) -> str:
+    """`,tok1,tok2,`: the comma list lower-cased, spaces around items removed."""
+    return f"(',' || regexp_replace(trim(lower({raw})), ' *, *', ',', 'g') || ',')"
+
+
+def _driver_list_sql(raw: str, norm: str) -> tuple[str, str]:
+    """(canonical comma list of known indicator drivers, list of rejected tokens).
+
+    Tokens are the comma-separated items, lower-cased and trimmed of spaces; `norm` is
+    the column holding `_normalised_list_sql(raw)`. Membership is a plain string search
+    on it; only a list holding a token that is not a known driver takes the (slower)
+    list functions for its rejects.
+    """
+    drivers = indicator_drivers()
+    kept = "nullif(concat_ws(',', " + ", ".join(
+        f"case when contains({norm}, {lit(',' + d + ',')}) then {lit(d)} end" for d in drivers
+    ) + "), '')"  # fmt: skip
+    known_only = lit(",((" + "|".join(drivers) + ")?,)*")
     tokens = f"list_transform(string_split(coalesce({raw}, ''), ','), lambda t: lower(trim(t)))"
-    known = list_lit(indicator_drivers())
-    ordered = "[" + ", ".join(lit(d) for d in indicator_drivers()) + "]"
-    kept = f"nullif(array_to_string(list_filter({ordered}, lambda d: list_contains({tokens}, d)), ','), '')"
     bad = (
-        f"list_distinct(list_filter({tokens}, lambda t: t <> '' and not list_contains({known}, t)))"
+        f"case when {raw} is null or regexp_full_match({norm}, {known_only}) then []::varchar[] "
+        f"else list_distinct(list_filter({tokens}, lambda t: t <> '' "
+        f"and not list_contains({list_lit(drivers)}, t))) end"
     )
-    return kept, bad
+    return f"case when {raw} is not null then {kept} end", bad
 
 
-def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
-    opened = open_csv(con, ctx, "utf-8", ",")
-    if isinstance(opened, ParseResult):
-        return opened
-    header, records = opened
-    if problem := missing_columns(header, BASE, "Touchpoints export"):
-        return problem
-    has_legacy = all(c in header for c in LEGACY)
-    has_v2 = "answer_01" in header
-    if not (has_legacy or has_v2):
-        return ParseResult(
+def prepare(delivery: Delivery) -> Prepared | Outcome:
+    prepared = prepare_csv(delivery, "utf-8", ",", BASE, "Touchpoints export")
+    if isinstance(prepared, Prepared) and not (
+        all(c in prepared.header for c in LEGACY) or "answer_01" in prepared.header
+    ):
+        return Outcome(
             "unknown_kind", "not a Touchpoints export: no A-11 answer columns in the header"
         )
-    kept02, bad02 = _driver_list_sql("raw_answer_02")
-    kept03, bad03 = _driver_list_sql("raw_answer_03")
+    return prepared
+
+
+def parse(con: duckdb.DuckDBPyConnection, files: Sequence[Prepared], salt: str) -> None:
+    read_records(con, ",")
+    has_legacy = " and ".join(f"f.i_{d} is not null" for d in LEGACY)
+    has_v2 = "f.i_answer_01 is not null"
+    kept02, bad02 = _driver_list_sql("raw_answer_02", "norm_02")
+    kept03, bad03 = _driver_list_sql("raw_answer_03", "norm_03")
     reason = record_reason_sql([
+        too_long_check(),
         ("undecodable", "'undecodable text (not UTF-8)'"),
         ("unterminated", "'unterminated quoted field'"),
-        (f"n_fields <> {len(header)}",
-         f"'wrong column count: expected {len(header)}, got ' || n_fields"),
+        ("n_fields <> n_header",
+         "'wrong column count: expected ' || n_header || ', got ' || n_fields"),
         ("submission_id is null or form_id is null", "'missing id'"),
         ("raw_created_at is null", "'missing timestamp'"),
         ("created_at is null", f"'unparseable timestamp ' || {quoted('raw_created_at')}"),
@@ -102,38 +130,48 @@ def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
          f"'unknown channel ' || {quoted('channel')}"),
         (f"form_kind is null or form_kind not in {FORM_KINDS}",
          f"'unknown form_kind ' || {quoted('coalesce(form_kind, chr(0))')}"),
-        (f"form_kind = 'a11' and not {has_legacy} or form_kind <> 'a11' and not {has_v2}",
+        ("form_kind = 'a11' and not has_legacy or form_kind <> 'a11' and not has_v2",
          f"'form_kind ' || {quoted('form_kind')} || ' does not match the file''s columns'"),
     ])  # fmt: skip
     legacy = ",\n".join(
         f"case when form_kind = 'a11' then {likert5_sql('raw_' + d)} end as {d}" for d in LEGACY
     )
+    comment = "case when form_kind = 'a11' then raw_comment else raw_answer_04 end"
     con.execute(f"""
         create or replace temp table _records as
-        with f as (
-            select _row_number, raw_text, n_fields, undecodable, unterminated,
-                {field(header, "id")} as submission_id, {field(header, "form_id")} as form_id,
-                lower({field(header, "form_kind")}) as form_kind,
-                lower({field(header, "service_id")}) as service_id,
-                lower({field(header, "channel")}) as channel,
-                {field(header, "created_at")} as raw_created_at,
-                {redact_sql(field(header, "page"))} as page, {field(header, "user_agent")} as user_agent,
-                lower({field(header, "stage")}) as stage,
-                {", ".join(f"{answer_field(header, d)} as raw_{d}" for d in LEGACY)},
-                {answer_field(header, "answer_01")} as raw_answer_01,
-                {", ".join(f"{field(header, f'answer_0{i}')} as raw_answer_0{i}" for i in (2, 3))},
-                {field(header, "comment")} as raw_comment, {field(header, "answer_04")} as raw_answer_04
-            from ({records})
-        ), t as (select *, {ts_with_offset_sql("raw_created_at")} as created_at from f)
-        select _row_number, raw_text, form_id || ':' || submission_id as record_id,
+        with r as (
+            select r.*, f.n_header, {has_legacy} as has_legacy, {has_v2} as has_v2,
+                {field("id")} as submission_id, {field("form_id")} as form_id,
+                lower({field("form_kind")}) as form_kind,
+                lower({field("service_id")}) as service_id,
+                lower({field("channel")}) as channel,
+                {field("created_at")} as raw_created_at,
+                {field("page")} as raw_page, {field("user_agent")} as raw_user_agent,
+                lower({field("stage")}) as stage,
+                {", ".join(f"{answer_field(d)} as raw_{d}" for d in LEGACY)},
+                {answer_field("answer_01")} as raw_answer_01,
+                {", ".join(f"{field(f'answer_0{i}')} as raw_answer_0{i}" for i in (2, 3))},
+                {field("comment")} as raw_comment, {field("answer_04")} as raw_answer_04
+            from _csv as r join _files as f using (_file_id)
+        ), t as (
+            select *, {ts_with_offset_sql("raw_created_at")} as created_at,
+                {redact_sql("raw_page")} as redacted_page, {redact_sql(comment)} as redacted_comment,
+                {_normalised_list_sql("raw_answer_02")} as norm_02,
+                {_normalised_list_sql("raw_answer_03")} as norm_03
+            from r
+        )
+        select _file_id, _row_number, raw_text, form_id || ':' || submission_id as record_id,
             {reason} as reason,
-            submission_id, form_id, form_kind, service_id, channel, created_at, page,
-            user_agent, stage, {legacy},
+            submission_id, form_id, form_kind, service_id, channel, created_at,
+            {bounded_text_sql("redacted_page")} as page,
+            {bounded_text_sql("raw_user_agent")} as user_agent, stage, {legacy},
             case when form_kind = 'a11_v2' and raw_answer_01 in ('0', '1') then raw_answer_01::smallint
                  when form_kind = 'a11_v2_radio' then {likert5_sql("raw_answer_01")} end as answer_01,
             case when form_kind <> 'a11' then {kept02} end as answer_02,
             case when form_kind <> 'a11' then {kept03} end as answer_03,
-            {redact_sql("case when form_kind = 'a11' then raw_comment else raw_answer_04 end")} as comment,
+            {bounded_text_sql("redacted_comment")} as comment,
+            {text_truncated_sql("redacted_page", "raw_user_agent", "redacted_comment")}
+                as text_truncated,
             raw_answer_01, raw_answer_02, raw_answer_03, {", ".join(f"raw_{d}" for d in LEGACY)},
             case when form_kind <> 'a11' then {bad02} end as bad_02,
             case when form_kind <> 'a11' then {bad03} end as bad_03
@@ -145,7 +183,8 @@ def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
         f"else 'unknown driver key ' || {quoted('tok')} end"
     )
     legacy_rejects = "\nunion all\n".join(
-        f"select _row_number, record_id, '{d}', raw_{d}, {out_of_range_reason('raw_' + d, 'likert5')} "
+        f"select _file_id, _row_number, record_id, '{d}', raw_{d}, "
+        f"{out_of_range_reason('raw_' + d, 'likert5')} "
         f"from _records where form_kind = 'a11' and raw_{d} is not null and {d} is null"
         for d in LEGACY
     )
@@ -153,19 +192,18 @@ def parse(con: duckdb.DuckDBPyConnection, ctx: ParseContext) -> ParseResult:
         create or replace temp table _answer_rejects as
         select * from ({legacy_rejects}
         union all
-        select _row_number, record_id, 'answer_01', raw_answer_01,
+        select _file_id, _row_number, record_id, 'answer_01', raw_answer_01,
             {out_of_range_reason("raw_answer_01", "")} ||
             case when form_kind = 'a11_v2' then 'thumbs' else 'likert5' end
         from _records where form_kind in ('a11_v2', 'a11_v2_radio')
             and raw_answer_01 is not null and answer_01 is null
         union all
-        select _row_number, record_id, 'answer_02', tok, {driver_reason}
-        from (select _row_number, record_id, unnest(bad_02) as tok from _records)
+        select _file_id, _row_number, record_id, 'answer_02', tok, {driver_reason}
+        from (select _file_id, _row_number, record_id, unnest(bad_02) as tok from _records)
         union all
-        select _row_number, record_id, 'answer_03', tok, {driver_reason}
-        from (select _row_number, record_id, unnest(bad_03) as tok from _records)
-        ) as a(_row_number, record_id, field, raw_text, reason)""")
-    return ParseResult("ok")
+        select _file_id, _row_number, record_id, 'answer_03', tok, {driver_reason}
+        from (select _file_id, _row_number, record_id, unnest(bad_03) as tok from _records)
+        ) as a(_file_id, _row_number, record_id, field, raw_text, reason)""")
 
 
 SPEC = SourceSpec(
@@ -173,5 +211,7 @@ SPEC = SourceSpec(
     extensions=(".csv",),
     columns=COLUMNS,
     key=("form_id", "submission_id"),
+    prepare=prepare,
     parse=parse,
+    header_columns=HEADER_COLUMNS,
 )

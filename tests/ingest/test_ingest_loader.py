@@ -118,17 +118,17 @@ def test_crash_mid_transaction_leaves_warehouse_unchanged(land, sql, monkeypatch
     before = table_dump(sql)
     land("touchpoints", "b.csv", HEADER + row("1", "0", "corrected") + row("3", "9") + row(""), 2)
 
-    real_write_log = writer.write_log
+    real_write_log = loader._write_log
     calls = []
 
-    def crash_after_inserts(con, log_row):
-        if log_row["status"] == "loaded":
+    def crash_after_inserts(con, spec, items, results, *args):
+        if any(r.status == "loaded" for r in results):
             # quarantine rows, the replacement delete and the inserts have all run
             calls.append(con.execute("select count(*) from raw.touchpoints").fetchall()[0][0])
             raise RuntimeError("simulated crash")
-        return real_write_log(con, log_row)
+        return real_write_log(con, spec, items, results, *args)
 
-    monkeypatch.setattr(writer, "write_log", crash_after_inserts)
+    monkeypatch.setattr(loader, "_write_log", crash_after_inserts)
     [result] = load_source("touchpoints").files
     assert calls == [3]  # rows 1 (replaced), 2 and 3 were in the table when it crashed
     assert (result.status, result.message) == ("failed", "RuntimeError: simulated crash")
@@ -142,7 +142,7 @@ def test_crash_mid_transaction_leaves_warehouse_unchanged(land, sql, monkeypatch
         ("touchpoints/b.csv", "failed", 0)
     ]
 
-    monkeypatch.setattr(writer, "write_log", real_write_log)
+    monkeypatch.setattr(loader, "_write_log", real_write_log)
     [retry] = load_source("touchpoints").files
     assert (retry.status, retry.rows_read, retry.rows_loaded, retry.rows_quarantined) == (
         "loaded", 3, 2, 1,
