@@ -544,7 +544,7 @@ def build_fixture(con: duckdb.DuckDBPyConnection) -> None:
         insert into raw.load_log values
         (1, 'touchpoints', 'touchpoints/legacy.csv', 'abc', 1000,
          '2026-01-01 08:00+00', '2026-01-10 12:00+00', '2026-01-10 12:00+00',
-         26, 26, 0, 0, 0, 'loaded', null)
+         26, 26, 0, 0, 0, 'loaded', null, 'b1')
     """)
     con.execute("""
         insert into raw.quarantine values

@@ -1,0 +1,145 @@
+{#-
+    One data test per model that checks all of the model's column rules in one query
+    and names every rule that fails (rule, column, failing rows). It replaces a test
+    node per column and rule: the build's node count no longer grows with the rules.
+
+        data_tests:
+          - data_rules:
+              arguments:
+                not_null: [response_key, service_id]
+                unique: [response_key]
+                unique_combinations: [[response_key, driver]]
+                accepted_values: {channel: [web, mobile]}
+                ranges: {response_rate: [0, 1]}
+                relationships: {service_id: {to: dim_service, field: service_id}}
+                expressions: ["exited_at >= entered_at"]
+
+    Row rules (not_null, accepted_values, ranges, expressions) are counted in one scan;
+    each unique key is one grouping, each relationship one anti-join. NULL passes
+    accepted_values, ranges, expressions and relationships (as dbt's own tests do);
+    NULLs are values for unique combinations. On a mart with an enforced contract,
+    not-null and check constraints are enforced by the warehouse itself at every write,
+    so they are declared as constraints, not here.
+-#}
+{% test data_rules(
+    model,
+    not_null=[],
+    unique=[],
+    unique_combinations=[],
+    accepted_values={},
+    ranges={},
+    relationships={},
+    expressions=[]
+) %}
+
+{%- set row_rules = [] -%}
+{%- for column in not_null -%}
+    {%- do row_rules.append(('not_null', column, column ~ ' is null')) -%}
+{%- endfor -%}
+{%- for column, values in accepted_values.items() -%}
+    {%- set quoted = [] -%}
+    {%- for value in values -%}
+        {%- do quoted.append(value if value is number else "'" ~ (value | string | replace("'", "''")) ~ "'") -%}
+    {%- endfor -%}
+    {%- do row_rules.append(
+        ('accepted_values', column, column ~ ' not in (' ~ (quoted | join(', ')) ~ ')')
+    ) -%}
+{%- endfor -%}
+{%- for column, bounds in ranges.items() -%}
+    {%- do row_rules.append(
+        ('range', column, column ~ ' < ' ~ bounds[0] ~ ' or ' ~ column ~ ' > ' ~ bounds[1])
+    ) -%}
+{%- endfor -%}
+{%- for expression in expressions -%}
+    {%- do row_rules.append(('expression', expression, 'not (' ~ expression ~ ')')) -%}
+{%- endfor -%}
+
+with
+
+checked as (
+    select * from {{ model }}
+),
+
+failures as (
+
+    select
+        cast(null as {{ dbt.type_string() }}) as rule,
+        cast(null as {{ dbt.type_string() }}) as column_name,
+        cast(0 as bigint) as failing_rows
+    from (select 1 as one) as nothing
+    where 1 = 0
+
+    {%- if row_rules %}
+    union all
+    select
+        rules.rule,
+        rules.column_name,
+        case rules.position
+        {%- for rule in row_rules %}
+            when {{ loop.index }} then row_counts.rule_{{ loop.index }}
+        {%- endfor %}
+        end as failing_rows
+    from (
+        select
+        {%- for rule in row_rules %}
+            sum(case when {{ rule[2] }} then 1 else 0 end) as rule_{{ loop.index }}
+            {{- "," if not loop.last }}
+        {%- endfor %}
+        from checked
+    ) as row_counts
+    cross join (
+        {%- for rule in row_rules %}
+        select
+            {{ loop.index }} as position,
+            '{{ rule[0] }}' as rule,
+            '{{ rule[1] | replace("'", "''") }}' as column_name
+        {{ "union all" if not loop.last }}
+        {%- endfor %}
+    ) as rules
+    {%- endif %}
+
+    {%- set keys = [] -%}
+    {%- for column in unique -%}
+        {%- do keys.append(('unique', column)) -%}
+    {%- endfor -%}
+    {%- for columns in unique_combinations -%}
+        {%- do keys.append(('unique_combination', columns | join(', '))) -%}
+    {%- endfor -%}
+    {%- for rule, columns in keys %}
+    union all
+    select
+        '{{ rule }}' as rule,
+        '{{ columns }}' as column_name,
+        cast(count(*) as bigint) as failing_rows
+    from (
+        select {{ columns }}
+        from checked
+        {%- if rule == 'unique' %}
+        where {{ columns }} is not null
+        {%- endif %}
+        group by {{ columns }}
+        having count(*) > 1
+    ) as duplicated
+    {%- endfor %}
+
+    {%- for column, target in relationships.items() %}
+    union all
+    select
+        'relationships' as rule,
+        '{{ column }} -> {{ target.to }}.{{ target.field }}' as column_name,
+        cast(count(*) as bigint) as failing_rows
+    from checked
+    left join (
+        select distinct {{ target.field }} as parent_key from {{ ref(target.to) }}
+    ) as parents
+        on checked.{{ column }} = parents.parent_key
+    where checked.{{ column }} is not null and parents.parent_key is null
+    {%- endfor %}
+
+)
+
+select rule, column_name, failing_rows
+from failures
+where failing_rows > 0
+
+{% endtest %}
