@@ -22,9 +22,44 @@
             then 1
         when {{ scale }} = 'thumbs' and lower(trim({{ raw_value }})) in ('0', 'down', 'no', 'false', '👎')
             then 0
+        when {{ scale }} = 'indicator' and trim({{ raw_value }}) in ('0', '1')
+            then cast(trim({{ raw_value }}) as integer)
     end
 {%- endmacro %}
 
+{#- The legacy Touchpoints A-11 form's answers of a submission row, as answer_item()s. -#}
+{% macro touchpoints_legacy_answers() -%}
+    {%- set items = [] -%}
+    {%- for driver in legacy_a11_drivers() -%}
+        {%- do items.append(answer_item("'" ~ driver ~ "'", "'likert5'", driver)) -%}
+    {%- endfor -%}
+    {{ return(items) }}
+{%- endmacro %}
+
+{#- The comma list of an indicator answer (answer_02 / answer_03) as `,d1,d2,`, lower-case,
+    without spaces: a driver is listed when `,<driver>,` occurs in it. -#}
+{% macro indicator_list(list_expr) -%}
+    (',' || replace(lower(coalesce({{ list_expr }}, '')), ' ', '') || ',')
+{%- endmacro %}
+
+{#- The current A-11 form's answers of a submission row: trust (answer_01), then each
+    indicator driver ticked under "went well" (1) or "didn't" (0); ticked under both,
+    or neither, is no answer. `went_well` / `did_not` hold indicator_list(answer_02/03). -#}
+{% macro touchpoints_v2_answers(went_well='went_well', did_not='did_not') -%}
+    {%- set items = [answer_item(
+        "'trust'", "case when form_kind = 'a11_v2' then 'thumbs' else 'likert5' end", 'answer_01'
+    )] -%}
+    {%- for driver in indicator_drivers() -%}
+        {%- set token = "'," ~ driver ~ ",'" -%}
+        {%- set up = string_contains(went_well, token) -%}
+        {%- set down = string_contains(did_not, token) -%}
+        {%- do items.append(answer_item(
+            "'" ~ driver ~ "'", "'indicator'",
+            'case when ' ~ up ~ ' != ' ~ down ~ ' then case when ' ~ up ~ " then 1 else 0 end end"
+        )) -%}
+    {%- endfor -%}
+    {{ return(items) }}
+{%- endmacro %}
 {#- Positive: Likert 4-5, thumbs up, ticked under "what went well". -#}
 {% macro is_positive_answer(scale, value) -%}
     (case when {{ scale }} = 'likert5' then {{ value }} >= 4 else {{ value }} = 1 end)

@@ -3,12 +3,13 @@
     relation/CTE `responses` with response_key, _loaded_at, comment. fct_response calls
     it on its incremental batch only, so an incremental run tokenises only new comments.
 
-    Cheap shape: tokens are probed against the lexicon (hash join), and only the few
-    tokens that matter are kept: words with a valence and negators. A valence word is
-    negated when a negator sits among the 3 words before it (a range semi-join on the
-    response), instead of a window sorted over every token of every comment. Empty
-    tokens only occur at a comment's ends, so positions of real words are consecutive
-    and "3 positions before" = "3 words before".
+    Linear and bounded per comment (the loaders cut a comment to 10,000 characters):
+    tokens are probed against the lexicon (hash join) and only the few that matter are
+    kept: words with a valence and negators. A valence word is negated when a negator
+    sits among the 3 words before it: each negator marks the 3 positions after it, and
+    valence words are matched to those by equality, with no range join and no window
+    over every token. Empty tokens only occur at a comment's ends, so positions of real
+    words are consecutive and "3 positions before" = "3 words before".
 -#}
 {% macro comment_sentiment_ctes(responses) -%}
 sentiment_tokens as (
@@ -39,11 +40,18 @@ sentiment_hits as (
 
 ),
 
-sentiment_negators as (
+-- the positions a negator negates: the 3 words after it (equality joins only, so the
+-- work grows linearly with the words of a comment)
+sentiment_negated as (
 
-    select response_key, token_position
-    from sentiment_hits
-    where is_negator
+    select distinct
+        negators.response_key,
+        negators.token_position + offsets.offset_by as token_position
+    from sentiment_hits as negators
+    cross join (
+        select 1 as offset_by union all select 2 union all select 3
+    ) as offsets
+    where negators.is_negator
 
 ),
 
@@ -53,17 +61,15 @@ sentiment_summed as (
         valenced.response_key,
         sum(
             case
-                when exists (
-                    select 1 from sentiment_negators as negators
-                    where
-                        negators.response_key = valenced.response_key
-                        and negators.token_position between valenced.token_position - 3
-                        and valenced.token_position - 1
-                ) then -0.74 * valenced.valence
+                when negated.token_position is not null then -0.74 * valenced.valence
                 else valenced.valence
             end
         ) as valence_sum
     from sentiment_hits as valenced
+    left join sentiment_negated as negated
+        on
+            valenced.response_key = negated.response_key
+            and valenced.token_position = negated.token_position
     where valenced.valence != 0
     group by valenced.response_key
 

@@ -99,3 +99,58 @@
 {% macro spark__count_answered(array_expr) -%}
     size(filter({{ array_expr }}, a -> lower(trim(a.value)) not in {{ na_answer_values() }}))
 {%- endmacro %}
+
+{#-
+    An answer as a struct {driver, scale, value}: the element type of every response's
+    `answers` list in int_responses_unioned (value as text, as agency API delivers it).
+-#}
+{% macro answer_item(driver, scale, value) -%}
+    {{ return(adapter.dispatch('answer_item', 'cx_warehouse')(driver, scale, value)) }}
+{%- endmacro %}
+
+{% macro default__answer_item(driver, scale, value) -%}
+    {'driver': {{ driver }}, 'scale': {{ scale }}, 'value': cast({{ value }} as varchar)}
+{%- endmacro %}
+
+{% macro spark__answer_item(driver, scale, value) -%}
+    named_struct('driver', {{ driver }}, 'scale', {{ scale }}, 'value', cast({{ value }} as string))
+{%- endmacro %}
+
+{#- An array literal of the given SQL expressions. -#}
+{% macro array_of(items) -%}
+    {{ return(adapter.dispatch('array_of', 'cx_warehouse')(items)) }}
+{%- endmacro %}
+
+{% macro default__array_of(items) -%}
+    [{{ items | join(', ') }}]
+{%- endmacro %}
+
+{% macro spark__array_of(items) -%}
+    array({{ items | join(', ') }})
+{%- endmacro %}
+
+{#- Whether any struct element of an array has `field` = `value` (a SQL literal). -#}
+{% macro any_element_has(array_expr, field, value) -%}
+    {{ return(adapter.dispatch('any_element_has', 'cx_warehouse')(array_expr, field, value)) }}
+{%- endmacro %}
+
+{% macro default__any_element_has(array_expr, field, value) -%}
+    coalesce(list_contains(list_transform({{ array_expr }}, lambda e: e.{{ field }}), {{ value }}), false)
+{%- endmacro %}
+
+{% macro spark__any_element_has(array_expr, field, value) -%}
+    coalesce(exists({{ array_expr }}, e -> e.{{ field }} = {{ value }}), false)
+{%- endmacro %}
+
+{#- Whether the string `haystack` contains `needle` (both SQL expressions). -#}
+{% macro string_contains(haystack, needle) -%}
+    {{ return(adapter.dispatch('string_contains', 'cx_warehouse')(haystack, needle)) }}
+{%- endmacro %}
+
+{% macro default__string_contains(haystack, needle) -%}
+    contains({{ haystack }}, {{ needle }})
+{%- endmacro %}
+
+{% macro spark__string_contains(haystack, needle) -%}
+    (instr({{ haystack }}, {{ needle }}) > 0)
+{%- endmacro %}

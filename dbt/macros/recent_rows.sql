@@ -75,3 +75,13 @@
         {%- do return(relation) -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The start of a model's latest incremental batch (as recorded by its pre-hook) as a
+    SQL expression; +infinity after a full build, so "since the batch" selects nothing. -#}
+{% macro incremental_batch_since(model_name) -%}
+    coalesce(
+        (select max(batch_since) from {{ incremental_batches_relation() }}
+         where model = '{{ model_name }}'),
+        cast('infinity' as timestamp with time zone)
+    )
+{%- endmacro %}

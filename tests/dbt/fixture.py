@@ -527,7 +527,8 @@ def build_fixture(con: duckdb.DuckDBPyConnection) -> None:
         delivered_at=utc("2026-01-01 08:00"),
         loaded_at=LOADED[f],
     )
-    # raw holding two versions of R3: staging must keep the later delivery.
+    # R3 re-delivered: replaced in raw the way the loader does it (later delivery wins).
+    con.execute("delete from raw.agency_api where response_id = 'R3'")
     f = "agency_api/b.jsonl"
     insert_agency_api(
         con,

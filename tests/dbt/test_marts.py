@@ -53,7 +53,7 @@ def test_build_passes_every_test(built_warehouse):
 
 
 def test_one_row_per_response_and_later_delivery_wins(marts):
-    # 26 legacy + 5 current-form submissions, R1..R4 (R3 twice in raw), 3 calls.
+    # 26 legacy + 5 current-form submissions, R1..R4 (R3 re-delivered), 3 calls.
     assert one(marts, "select count(*) from marts.fct_response") == (38,)
     assert marts.execute("""
         select source, count(*) from marts.fct_response group by source order by source

@@ -5,20 +5,14 @@
 -- Responses without a comment get no row (fct_response shows NULL).
 with
 
--- int_responses_unioned holds every delivered version: the later delivery wins
 responses as (
 
     select
         response_key,
         _loaded_at,
         comment
-    from (
-        select
-            *,
-            {{ later_delivery_rank(['response_key']) }} as delivery_rank
-        from {{ ref('int_responses_unioned') }}
-    ) as ranked
-    where delivery_rank = 1 and comment is not null
+    from {{ ref('int_responses_unioned') }}
+    where comment is not null
 
 ),
 

@@ -1,7 +1,19 @@
 -- One row per response from the three feedback sources, in one shape, with the
--- service's agency, the journey (when the stage belongs to the service's journey) and
--- the fiscal period of the UTC date.
+-- service's agency, the journey (when the stage belongs to the service's journey), the
+-- fiscal period of the UTC date and the response's answers as one list of
+-- {driver, scale, value}. int_answers_unpivoted unnests that list: answers and their
+-- response come from the same row, so no join on the response key is needed.
 with
+
+submissions as (
+
+    select
+        *,
+        {{ indicator_list('answer_02') }} as went_well,
+        {{ indicator_list('answer_03') }} as did_not
+    from {{ ref('stg_touchpoints__submissions') }}
+
+),
 
 touchpoints as (
 
@@ -20,57 +32,44 @@ touchpoints as (
         cast(null as varchar) as customer_key,  -- Touchpoints submissions are anonymous
         submitted_at,
         comment,
+        -- legacy a11: seven 1-5 columns (blank = no answer); v2: answer_01 = trust
+        -- (thumbs 0/1 in a11_v2, 1-5 in a11_v2_radio), a driver in answer_02 went well
+        -- (1), in answer_03 did not (0); listed in both contradicts itself: no answer.
+        case
+            when form_kind = 'a11' then {{ array_of(touchpoints_legacy_answers()) }}
+            else {{ array_of(touchpoints_v2_answers()) }}
+        end as answers,
         _source_file,
         _row_number,
         _delivered_at,
         _loaded_at
-    from {{ ref('stg_touchpoints__submissions') }}
-
-),
-
--- per delivered raw row (a record delivered twice has two); grouped and joined on the
--- load time too, so that a filter on _loaded_at (the incremental facts') reaches the
--- raw scan of both sides
-agency_api_scales as (
-
-    select
-        response_key,
-        _loaded_at,
-        _source_file,
-        _row_number,
-        max(case when scale = 'thumbs' then 1 else 0 end) as has_thumbs
-    from {{ ref('stg_agency_api__answers') }}
-    group by response_key, _loaded_at, _source_file, _row_number
+    from submissions
 
 ),
 
 agency_api as (
 
     select
-        responses.response_key,
-        responses._source as source,
-        responses.response_id as source_record_id,
-        responses.service_id,
-        responses.channel,
+        response_key,
+        _source as source,
+        response_id as source_record_id,
+        service_id,
+        channel,
         'agency_api' as touchpoint,
-        case when agency_api_scales.has_thumbs = 1 then 'thumbs_up_down' else 'likert_scale' end
-            as survey_type,
-        responses.case_id,
-        responses.stage_key,
-        responses.customer_key,
-        responses.submitted_at,
-        responses.comment,
-        responses._source_file,
-        responses._row_number,
-        responses._delivered_at,
-        responses._loaded_at
-    from {{ ref('stg_agency_api__responses') }} as responses
-    left join agency_api_scales
-        on
-            responses.response_key = agency_api_scales.response_key
-            and responses._loaded_at = agency_api_scales._loaded_at
-            and responses._source_file = agency_api_scales._source_file
-            and responses._row_number = agency_api_scales._row_number
+        case when {{ any_element_has('answers', 'scale', "'thumbs'") }} then 'thumbs_up_down'
+            else 'likert_scale'
+        end as survey_type,
+        case_id,
+        stage_key,
+        customer_key,
+        submitted_at,
+        comment,
+        answers,
+        _source_file,
+        _row_number,
+        _delivered_at,
+        _loaded_at
+    from {{ ref('stg_agency_api__responses') }}
 
 ),
 
@@ -89,6 +88,11 @@ contact_center as (
         cast(null as varchar) as customer_key,  -- the caller's number is never kept
         call_started_at as submitted_at,
         agent_note as comment,
+        {%- set keypad = [] %}
+        {%- for driver in contact_center_drivers() %}
+            {%- do keypad.append(answer_item("'" ~ driver ~ "'", "'likert5'", driver)) %}
+        {%- endfor %}
+        {{ array_of(keypad) }} as answers,
         _source_file,
         _row_number,
         _delivered_at,
@@ -129,6 +133,7 @@ enriched as (
         cast({{ fiscal_year('unioned.submitted_at') }} as integer) as fiscal_year,
         cast({{ fiscal_quarter('unioned.submitted_at') }} as integer) as fiscal_quarter,
         unioned.comment,
+        unioned.answers,
         unioned._source_file,
         unioned._row_number,
         unioned._delivered_at,

@@ -1,6 +1,8 @@
 -- One row per response from every source. Incremental: only responses loaded since the
 -- last build are (re)computed; a re-delivered record comes back from raw with a new
--- _loaded_at and replaces its earlier row (delete+insert on response_key).
+-- _loaded_at and replaces its earlier row (delete+insert on response_key). Its answer
+-- count comes from fct_transaction_feedback (built first, from the same batch), its
+-- comment sentiment from the batch's comments only.
 -- The view int_responses_comment_sentiment shares the sentiment macro (its unit test pins it):
 -- depends_on: {{ ref('int_responses_comment_sentiment') }}
 {{
@@ -13,30 +15,23 @@
     )
 }}
 
--- The batch first (the cursor filter reaches the raw scans), then later delivery wins
--- within it (later_delivery_rank over the batch only); delete+insert on response_key
--- replaces the earlier versions of the batch's records. On a full build the batch is
--- all of raw.
 with
 
 responses as (
 
-    {{ latest_responses_in_batch(ref('int_responses_unioned')) }}
+    select * from {{ ref('int_responses_unioned') }}
+    {{ incremental_cursor_filter() }}
 
 ),
 
--- answers of the winning delivery only (same raw row: file, row, delivery time)
 answer_counts as (
 
     select
         response_key,
-        _source_file,
-        _row_number,
-        _delivered_at,
         count(*) as n_answers
-    from {{ ref('int_answers_unpivoted') }}
+    from {{ ref('fct_transaction_feedback') }}
     {{ incremental_cursor_filter() }}
-    group by response_key, _source_file, _row_number, _delivered_at
+    group by response_key
 
 ),
 
@@ -67,10 +62,5 @@ select
     responses._row_number,
     responses._loaded_at
 from responses
-left join answer_counts
-    on
-        responses.response_key = answer_counts.response_key
-        and responses._source_file = answer_counts._source_file
-        and responses._row_number = answer_counts._row_number
-        and responses._delivered_at = answer_counts._delivered_at
+left join answer_counts on responses.response_key = answer_counts.response_key
 left join sentiment_scores as sentiment on responses.response_key = sentiment.response_key

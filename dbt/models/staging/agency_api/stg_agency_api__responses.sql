@@ -1,7 +1,7 @@
--- One row per delivered agency API response; answers are in stg_agency_api__answers.
--- A plain rename/cast view, no dedup here (a window would stop a _loaded_at filter
--- from reaching the raw scan): the incremental facts keep the later delivery of a
--- record (later_delivery_rank after their _loaded_at filter).
+-- One row per agency API response in raw (the loader keeps one version per response:
+-- a later delivery replaces the earlier one). A plain rename/cast view, so that a
+-- filter on _loaded_at reaches the raw scan. The answers stay a list, as delivered
+-- (validated, trimmed and lower-cased by the loader).
 with
 
 source as (
@@ -24,6 +24,9 @@ renamed as (
         lower(trim(channel)) as channel,
         nullif(lower(trim(stage)), '') as stage_key,
         nullif(trim(comment), '') as comment,
+
+        -- answers: list of {driver, scale, value}
+        answers,
 
         -- timestamps
         submitted_at,

@@ -1,19 +1,10 @@
--- One row per case-management stage event (latest delivery of each
+-- One row per case-management stage event (raw holds the latest delivery of each
 -- case_id × stage_key × event). Cases link journey stages to feedback.
 with
 
 source as (
 
     select * from {{ source('raw', 'case_events') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ later_delivery_rank(['case_id', 'stage_key', 'event']) }} as delivery_rank
-    from source
 
 ),
 
@@ -37,8 +28,7 @@ renamed as (
         _delivered_at,
         _loaded_at
 
-    from ranked
-    where delivery_rank = 1
+    from source
 
 )
 

@@ -1,19 +1,10 @@
--- Volumes agencies report to OMB per service x fiscal quarter x channel.
+-- Volumes agencies report to OMB per service x fiscal quarter x channel (raw holds the
+-- latest delivery of each: a correction replaced the earlier row at load).
 with
 
 source as (
 
     select * from {{ source('raw', 'service_volumes') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ later_delivery_rank(['service_id', 'fiscal_year', 'fiscal_quarter', 'channel']) }}
-            as delivery_rank
-    from source
 
 ),
 
@@ -29,8 +20,7 @@ renamed as (
         _source_file,
         _delivered_at,
         _loaded_at
-    from ranked
-    where delivery_rank = 1
+    from source
 
 )
 

@@ -1,7 +1,6 @@
--- One row per delivered Touchpoints submission: a plain rename/cast view, no dedup
--- here, so that a filter on _loaded_at reaches the raw scan. Raw holds one version per
--- record (the loader replaces re-deliveries); should it ever hold two, the incremental
--- facts keep the later delivery (later_delivery_rank after their _loaded_at filter).
+-- One row per Touchpoints submission in raw: a plain rename/cast view, so that a filter
+-- on _loaded_at reaches the raw scan. Raw holds one version per record (the loader
+-- replaces re-deliveries: later delivery wins).
 with
 
 source as (

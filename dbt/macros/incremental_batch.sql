@@ -1,0 +1,32 @@
+{#-
+    The batch of an incremental fact: the rows of raw loaded since the fact's last
+    build. The loaders keep one version of each record in raw (a later delivery
+    replaces the earlier one at load), so a batch needs no de-duplication here.
+
+    incremental_since(): on an incremental build, max(_loaded_at) of the fact as a
+    timestamp literal (read with run_query when the model is compiled), else none.
+    A literal, not a scalar subquery, so that DuckDB pushes the filter through the union
+    views into the raw scans.
+-#}
+{% macro incremental_since() -%}
+    {%- if is_incremental() and execute -%}
+        {%- set since = run_query(
+            "select cast(max(_loaded_at) as varchar) from " ~ this
+        ).columns[0].values()[0] -%}
+        {{ return(since if since is not none else 'empty') }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+{#- `where _loaded_at >= <since>` on an incremental build (nothing on a full one); an
+    empty fact selects nothing, as `>= (select max(...))` would. `>=` rather than `>`:
+    rows loaded in the same instant as the last build are redone (delete+insert makes
+    that idempotent) instead of being missed. -#}
+{% macro incremental_cursor_filter(column='_loaded_at') -%}
+    {%- set since = incremental_since() -%}
+    {%- if since == 'empty' %}
+    where false
+    {%- elif since is not none %}
+    where {{ column }} >= cast('{{ since }}' as timestamp with time zone)
+    {%- endif -%}
+{%- endmacro %}
