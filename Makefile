@@ -42,7 +42,7 @@ dashboard: setup ## serve the dashboard on the published snapshot
 	$(BIN)/cxwh dashboard
 
 dev: setup ## open the Dagster UI (asset graph, schedules, sensors, checks)
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(abspath $(CX_DATA_DIR))/dagster_home} bash -c 'mkdir -p "$$DAGSTER_HOME" && { test -f "$$DAGSTER_HOME/dagster.yaml" || printf "telemetry:\n  enabled: false\n" > "$$DAGSTER_HOME/dagster.yaml"; } && $(BIN)/dagster dev -m dagster_project.definitions'
+	DAGSTER_HOME=$$($(BIN)/python -m dagster_project.instance) $(BIN)/dagster dev -m dagster_project.definitions
 
 test: setup ## run every test (unit, dbt, Dagster, app, browser, benchmark smoke)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

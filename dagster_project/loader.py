@@ -38,6 +38,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from dagster_project.progress import progress_bar
 from dagster_project.resources import connect_warehouse
 from dagster_project.settings import SOURCES, Settings, get_settings
 from dagster_project.sources import SPECS, writer
@@ -205,33 +206,27 @@ def load_source(
                 summary.files_already_logged += 1
             else:
                 todo.append(_File(e))
-        bar = _progress(source, todo) if progress else None
-        try:
-            with ThreadPoolExecutor(WORKERS, thread_name_prefix=f"read-{source}") as pool:
-                for batch in _batches(todo, _batch_bytes()):
-                    ready = list(pool.map(lambda i: _read(spec, i, known, tmp_dir), batch))
-                    results = _load_batch(con, spec, ready, known, settings)
-                    summary.batches += 1
-                    summary.files.extend(results)
-                    for r in results:
-                        log.info("%s: %s (%s)", r.source_file, r.status, r.message)
-                    if bar is not None:
-                        bar.update(sum(i.entry.size for i in batch))
-                        bar.set_postfix(rows=summary.total("rows_read"))
-        finally:
-            if bar is not None:
-                bar.close()
-            shutil.rmtree(tmp_dir, ignore_errors=True)
+        total = sum(i.entry.size for i in todo)
+        with (
+            progress_bar(total, f"load {source}", "B", unit_scale=True)
+            if progress and todo
+            else contextlib.nullcontext()
+        ) as bar:
+            try:
+                with ThreadPoolExecutor(WORKERS, thread_name_prefix=f"read-{source}") as pool:
+                    for batch in _batches(todo, _batch_bytes()):
+                        ready = list(pool.map(lambda i: _read(spec, i, known, tmp_dir), batch))
+                        results = _load_batch(con, spec, ready, known, settings)
+                        summary.batches += 1
+                        summary.files.extend(results)
+                        for r in results:
+                            log.info("%s: %s (%s)", r.source_file, r.status, r.message)
+                        if bar is not None:
+                            bar.update(sum(i.entry.size for i in batch))
+                            bar.set_postfix(rows=summary.total("rows_read"))
+            finally:
+                shutil.rmtree(tmp_dir, ignore_errors=True)
     return summary
-
-
-def _progress(source: str, todo: Sequence[_File]):
-    if not todo:
-        return None
-    from tqdm import tqdm
-
-    total = sum(i.entry.size for i in todo)
-    return tqdm(total=total, unit="B", unit_scale=True, desc=f"load {source}")
 
 
 def _load_batch(

@@ -16,24 +16,10 @@ import duckdb
 
 from dagster_project.settings import SOURCES, Settings, get_settings
 
-DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 LOAD_COLUMNS = (
     "source", "status", "files", "rows_read", "rows_loaded", "rows_quarantined",
     "answers_quarantined",
 )  # fmt: skip
-
-
-def _instance(settings: Settings):
-    from dagster import DagsterInstance
-
-    home = os.environ.get("DAGSTER_HOME") or str(settings.data_dir / "dagster_home")
-    os.makedirs(home, exist_ok=True)
-    config = os.path.join(home, "dagster.yaml")
-    if not os.path.exists(config):
-        with open(config, "w") as fh:
-            fh.write(DAGSTER_YAML)
-    os.environ["DAGSTER_HOME"] = home
-    return DagsterInstance.get()
 
 
 def _load_summary(settings: Settings, since: datetime) -> list[tuple]:
@@ -142,12 +128,13 @@ def run_pipeline(skip_dbt: bool = False, summary_json: str | None = None) -> int
         )
         return 2
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    instance = _instance(settings)
+    from dagster_project.instance import instance as dagster_instance
 
-    from dagster_project.assets.dbt import prepare_manifest
+    instance = dagster_instance(settings)
 
-    prepare_manifest()
-    from dagster_project.definitions import defs
+    from dagster_project.definitions import defs as load_definitions
+
+    defs = load_definitions()
 
     job = defs.resolve_job_def("ingest_only" if skip_dbt else "daily_load")
     # Quarantined rows are counted in the summary (and listed in raw.quarantine and on the
@@ -184,15 +171,34 @@ def _print_failures(result) -> None:
     for event in result.all_events:
         if event.is_step_failure:
             error = event.event_specific_data.error
+            # Dagster wraps the step's own exception: show the innermost message.
+            while error.cause is not None:
+                error = error.cause
             print(f"\nStep {event.step_key} failed: {error.message.strip()}", file=sys.stderr)
 
 
 def _export_last_quarter(defs, instance, log_level: str) -> int:
-    """The OMB export of the last complete fiscal quarter, as its quarterly schedule would."""
+    """The OMB export of the last complete fiscal quarter, as its quarterly schedule would:
+    skipped when that quarter has no responses, or its export is already current."""
+    from dagster_project.assets.export import export_is_current, quarters_with_responses
     from dagster_project.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 
+    settings = get_settings()
     key = fiscal_quarter_partitions.get_last_partition_key()
     fiscal_year, fiscal_quarter = partition_key_to_fiscal(key)
+    label = f"FY{fiscal_year} Q{fiscal_quarter}"
+    quarters = quarters_with_responses(settings)
+    if (fiscal_year, fiscal_quarter) not in quarters:
+        have = f"FY{quarters[-1][0]} Q{quarters[-1][1]}" if quarters else "no quarter"
+        print(
+            f"OMB export skipped: no responses in the last complete quarter, {label} (the "
+            f"data ends in {have}). Export a quarter with data with "
+            "`cxwh export --fiscal-year Y --quarter Q`."
+        )
+        return 0
+    if export_is_current(fiscal_year, fiscal_quarter, settings):
+        print(f"OMB export {label}: up to date (nothing was built since it was written).")
+        return 0
     result = defs.resolve_job_def("omb_quarterly_export").execute_in_process(
         instance=instance,
         partition_key=key,
@@ -200,13 +206,6 @@ def _export_last_quarter(defs, instance, log_level: str) -> int:
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     if result.success:
-        return 0
-    failures = [e.event_specific_data.error for e in result.all_events if e.is_step_failure]
-    if failures and "no responses in" in failures[0].message:
-        print(
-            f"OMB export skipped: no responses in the last complete quarter, FY{fiscal_year} "
-            f"Q{fiscal_quarter}. Export another with `cxwh export --fiscal-year Y --quarter Q`."
-        )
         return 0
     _print_failures(result)
     print("The OMB export FAILED (the dashboard snapshot was published).", file=sys.stderr)

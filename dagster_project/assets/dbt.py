@@ -3,6 +3,11 @@
 Keys follow the warehouse: a model in schema `marts` is `marts/<model>`, a source table
 `raw.touchpoints` is `raw/touchpoints` (the ingest asset that writes it), a seed is
 `seeds/<seed>`. Groups follow the dbt folders (staging, intermediate, marts, seeds).
+
+A run builds only what changed (`dagster_project.build_state`): the models downstream
+of sources with new loads, and whatever dbt code or seed changed; nothing at all when
+nothing did. dbt runs in this process from the manifest `prepare_manifest` parsed
+(`dbt_in_process`): no new interpreter, no import and no parse per run.
 """
 
 import contextlib
@@ -10,29 +15,33 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
-from dagster_dbt import (
-    DagsterDbtTranslator,
-    DagsterDbtTranslatorSettings,
-    DbtCliResource,
-    DbtProject,
-    dbt_assets,
+from dagster import AssetExecutionContext, AssetKey, Failure, MetadataValue
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import (
+    get_manifest_and_translator_from_dbt_assets,
+    get_updated_cli_invocation_params_for_context,
 )
-from tqdm import tqdm
 
+from dagster_project.assets.dbt_in_process import DbtRun, asset_events, load_manifest
+from dagster_project.build_state import plan_build, record_build, state_dir
+from dagster_project.resources import connect_warehouse
 from dagster_project.settings import DBT_PROJECT_DIR, get_settings
 
-# The dbt installed beside this interpreter, so `.venv/bin/cxwh` works without an activated
-# venv. dagster-dbt's manifest preparer looks `dbt` up on PATH, so put our bin dir first.
-_VENV_BIN = Path(sys.executable).parent
-if (_VENV_BIN / "dbt").exists() and str(_VENV_BIN) not in os.environ["PATH"].split(os.pathsep):
-    os.environ["PATH"] = f"{_VENV_BIN}{os.pathsep}{os.environ['PATH']}"
-DBT_EXECUTABLE = shutil.which("dbt") or "dbt"
-
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+PARTIAL_PARSE = "partial_parse.msgpack"
+UNIT_TESTS = "resource_type:unit_test"
+
+
+@cache
+def dbt_executable() -> str:
+    """The dbt installed beside this interpreter, so `.venv/bin/cxwh` works without an
+    activated venv; else whatever `dbt` is on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
 def _manifest_is_stale() -> bool:
@@ -56,6 +65,10 @@ def prepare_manifest(force: bool = False) -> None:
     and an unchanged project does not pay for a parse on every run.
     """
     if force or dbt_project.preparer.using_dagster_dev() or _manifest_is_stale():
+        bin_dir = str(Path(dbt_executable()).parent)
+        if bin_dir not in os.environ["PATH"].split(os.pathsep):
+            # dagster-dbt's preparer runs `dbt parse` from PATH
+            os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
         dbt_project.preparer.prepare(dbt_project)
 
 
@@ -77,35 +90,106 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "marts"
 
 
-prepare_manifest()
+def _is_subset(context: AssetExecutionContext) -> bool:
+    return set(context.selected_asset_keys) != set(context.assets_def.keys)
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    # dbt unit tests check the SQL's logic, not the data: they run in CI (tests/dbt),
-    # not in every production build.
-    exclude="resource_type:unit_test",
-    dagster_dbt_translator=WarehouseTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
-    ),
-)
-def warehouse_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` (seeds, models and their tests) for the selected part of the graph."""
-    invocation = dbt.cli(["build"], context=context)
-    if os.environ.get("CX_PROGRESS") != "1":  # `dagster dev`: dbt's lines in the run's logs
-        yield from invocation.stream()
+@cache
+def build_dbt_assets():
+    """The dbt assets, built from the manifest (parsed first when a dbt file changed).
+
+    A function, not a module-level decorator: importing this module parses nothing."""
+    prepare_manifest()
+
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        # dbt unit tests check the SQL's logic, not the data: they run in CI (tests/dbt),
+        # not in every production build.
+        exclude=UNIT_TESTS,
+        dagster_dbt_translator=WarehouseTranslator(
+            settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+        ),
+    )
+    def warehouse_dbt_assets(context: AssetExecutionContext):
+        """`dbt build` (seeds, models and their tests) of what changed since the last build."""
+        yield from build_changed(context)
+
+    return warehouse_dbt_assets
+
+
+def build_changed(context: AssetExecutionContext):
+    """Run `dbt build` on what changed (everything on a first build, nothing when nothing
+    changed), stream its events, and remember a build that succeeded in full."""
+    settings = get_settings()
+    # dbt reads the profile's data directory from the environment, as an absolute path.
+    os.environ["CX_DATA_DIR"] = str(settings.data_dir)
+    manifest_json, translator, project = get_manifest_and_translator_from_dbt_assets(
+        [context.assets_def]
+    )
+    plan = None
+    indirect = None
+    if _is_subset(context):  # a hand-picked subset in the UI builds just that
+        params = get_updated_cli_invocation_params_for_context(context, manifest_json, translator)
+        selection, indirect = list(params.selection_args), params.indirect_selection
+    else:
+        with connect_warehouse(settings, read_only=True) as con:
+            plan = plan_build(con, settings, dbt_project.manifest_path)
+        if plan.nothing_to_do:
+            context.log.info("Nothing changed since the last successful build: dbt skipped.")
+            return
+        context.log.info(
+            "dbt builds "
+            + ("everything" if plan.select is None else " ".join(plan.select))
+            + (f" ({'; '.join(plan.reasons)})" if plan.reasons else "")
+        )
+        selection = [*plan.dbt_args(), "--exclude", UNIT_TESTS]
+    run = DbtRun(
+        ["build", *selection],
+        project_dir=Path(dbt_project.project_dir),
+        target_path=state_dir(settings) / "target",
+        log_path=settings.data_dir / "logs" / "dbt",
+    )
+    manifest = load_manifest(Path(dbt_project.project_dir) / "target" / PARTIAL_PARSE)
+    events = asset_events(context, run, manifest, manifest_json, translator, project)
+    with _indirect_selection(indirect):
+        yield from _with_progress(events)
+    context.log.info(f"dbt's log: {run.log_path / 'dbt.log'}")
+    if isinstance(run.error, KeyboardInterrupt | SystemExit):
+        raise run.error
+    if not run.success:
+        shown = "; ".join(run.failures[:10]) or str(run.error or "see dbt's log")
+        raise Failure(
+            description=f"dbt build failed: {shown}",
+            metadata={"failures": MetadataValue.json(run.failures), "dbt_log": str(run.log_path)},
+        )
+    if plan is not None:
+        record_build(settings, plan, dbt_project.manifest_path)
+
+
+@contextlib.contextmanager
+def _indirect_selection(value: str | None):
+    """DBT_INDIRECT_SELECTION for one invocation (dagster-dbt's subset selection sets it)."""
+    old = os.environ.get("DBT_INDIRECT_SELECTION")
+    if value:
+        os.environ["DBT_INDIRECT_SELECTION"] = value
+    try:
+        yield
+    finally:
+        if value:
+            if old is None:
+                os.environ.pop("DBT_INDIRECT_SELECTION", None)
+            else:
+                os.environ["DBT_INDIRECT_SELECTION"] = old
+
+
+def _with_progress(events):
+    if os.environ.get("CX_PROGRESS") != "1":  # `dagster dev`: the run's own log view
+        yield from events
         return
-    # `cxwh pipeline`: one progress bar on the terminal, dbt's own lines in a log file.
-    log_path = get_settings().data_dir / "logs" / f"dbt-{context.run_id}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    total = len(context.selected_asset_keys) + len(context.selected_asset_check_keys)
-    with (
-        log_path.open("w") as log,
-        contextlib.redirect_stdout(log),
-        tqdm(total=total, desc="dbt build", unit="node", file=sys.stderr) as bar,
-    ):
-        for event in invocation.stream():
+    from dagster_project.progress import progress_bar
+
+    with progress_bar(None, "dbt build", "node") as bar:
+        for event in events:
             bar.update(1)
             yield event
-    context.log.info(f"dbt's log: {log_path}")

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from dagster_project.build_state import build_fingerprint
 from dagster_project.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 from dagster_project.settings import Settings, get_settings
 
@@ -113,6 +114,34 @@ def write_export(fiscal_year: int, fiscal_quarter: int, settings: Settings | Non
         f"responses; {files[0]['rows']} services) in {final}"
     )
     return final
+
+
+def export_is_current(fiscal_year: int, fiscal_quarter: int, settings: Settings) -> bool:
+    """Whether the quarter's export was written from the warehouse's current build."""
+    manifest = settings.exports_dir / f"FY{fiscal_year}-Q{fiscal_quarter}" / "manifest.json"
+    try:
+        source = json.loads(manifest.read_text()).get("source", {})
+    except (OSError, ValueError):
+        return False
+    current = build_fingerprint(settings)
+    return current is not None and source.get("build") == current
+
+
+def quarters_with_responses(settings: Settings) -> list[tuple[int, int]]:
+    """(fiscal year, quarter) pairs the OMB views have responses for, oldest first."""
+    con = _open_warehouse(settings)
+    try:
+        return [
+            (int(y), int(q))
+            for y, q in con.execute(
+                "select fiscal_year, fiscal_quarter from marts.fct_omb_survey_responses "
+                "group by all order by all"
+            ).fetchall()
+        ]
+    except duckdb.CatalogException:
+        return []
+    finally:
+        con.close()
 
 
 def _open_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
@@ -227,6 +256,9 @@ def _source_info(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict:
     pointer = settings.published_dir / "CURRENT"
     return {
         "warehouse": str(settings.warehouse_path),
+        # the dbt build the marts come from (build_state): an export is current while
+        # the warehouse has not been built again since
+        "build": build_fingerprint(settings),
         "warehouse_modified_at": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(
             timespec="seconds"
         ),

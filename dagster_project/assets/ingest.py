@@ -2,19 +2,17 @@
 
 Each materialisation loads every landing file of its source that load_log has not
 seen (see `dagster_project.loader`), then reports files, row counts and a per-file
-table as metadata. Logs name the file, and the row and reason of each quarantined
-record — never its raw text. A bad file never stops the run: a file that cannot be
-read is `rejected` (final) and one that failed for another reason is `failed`
-(retried next run); both are rolled back, named in the log and in the asset's
-`no_rejected_or_failed_files` check (WARN), and the rest is built and published.
+table as metadata, and its four checks (`dagster_project.checks`). The log gets one
+summary line per source, a line per rejected or failed file, and a few quarantined rows
+with their file, row and reason — never their raw text (every row is in raw.quarantine
+and on the Data quality page). A bad file never stops the run: a file that cannot be
+read is `rejected` (final), one that failed for another reason `failed` (retried next
+run); both are rolled back, and the rest is built and published.
 """
 
 import os
 
 from dagster import (
-    AssetCheckResult,
-    AssetCheckSeverity,
-    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     MaterializeResult,
@@ -25,12 +23,13 @@ from dagster import (
     asset,
 )
 
+from dagster_project.checks import check_specs, run_checks
 from dagster_project.loader import LoadSummary, load_source
 from dagster_project.resources import connect_warehouse
 from dagster_project.settings import SOURCES, get_settings
 from dagster_project.sources import SPECS
 
-MAX_LOGGED_ROWS = 20  # quarantined rows named in the log per file; the rest are counted
+MAX_LOGGED_ROWS = 10  # quarantined rows named in the log per source; the rest are counted
 
 FILE_COLUMNS = [
     TableColumn("file", "string"),
@@ -45,30 +44,39 @@ FILE_COLUMNS = [
 ]
 
 
-def _log_quarantine(context: AssetExecutionContext, source: str, summary: LoadSummary) -> None:
+def _summary_line(source: str, summary: LoadSummary) -> str:
+    if not summary.files:
+        return f"{source}: no new files ({summary.files_already_logged} already loaded)"
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(summary.by_status().items()))
+    return (
+        f"{source}: {len(summary.files)} files ({statuses}) in {summary.batches} batch(es); "
+        f"{summary.total('rows_read'):,} rows read, {summary.total('rows_loaded'):,} loaded, "
+        f"{summary.total('rows_quarantined'):,} quarantined, "
+        f"{summary.total('answers_quarantined'):,} answers quarantined"
+    )
+
+
+def _quarantine_examples(con, source: str, summary: LoadSummary) -> str | None:
     files = [f.source_file for f in summary.files if f.rows_quarantined or f.answers_quarantined]
     if not files:
-        return
-    with connect_warehouse(get_settings(), read_only=True) as con:
-        for name in files:
-            rows = con.execute(
-                "select _row_number, level, field, reason from raw.quarantine"
-                " where _source = ? and _source_file = ? order by _row_number, level limit ?",
-                [source, name, MAX_LOGGED_ROWS + 1],
-            ).fetchall()
-            for row_number, level, field, reason in rows[:MAX_LOGGED_ROWS]:
-                what = f"answer {field}" if level == "answer" else "record"
-                context.log.warning(f"{name} row {row_number}: {what} quarantined: {reason}")
-            if len(rows) > MAX_LOGGED_ROWS:
-                context.log.warning(f"{name}: more quarantined rows, see raw.quarantine")
+        return None
+    rows = con.execute(
+        "select _source_file, _row_number, level, field, reason from raw.quarantine"
+        " where _source = ? and _source_file in (select unnest(?::varchar[]))"
+        " order by _source_file, _row_number, level limit ?",
+        [source, files, MAX_LOGGED_ROWS],
+    ).fetchall()
+    total = summary.total("rows_quarantined") + summary.total("answers_quarantined")
+    lines = [
+        f"{name} row {row}: {'answer ' + field if level == 'answer' else 'record'} "
+        f"quarantined: {reason}"
+        for name, row, level, field, reason in rows
+    ]
+    more = f"\n… {total - len(rows):,} more in raw.quarantine" if total > len(rows) else ""
+    return f"{source}: quarantined rows (first {len(rows)}):\n" + "\n".join(lines) + more
 
 
-def _row_count(source: str) -> int:
-    with connect_warehouse(get_settings(), read_only=True) as con:
-        return con.execute(f"select count(*) from raw.{source}").fetchall()[0][0]
-
-
-def _metadata(source: str, summary: LoadSummary) -> dict:
+def _metadata(con, source: str, summary: LoadSummary) -> dict:
     table = [
         TableRecord(
             {
@@ -89,27 +97,24 @@ def _metadata(source: str, summary: LoadSummary) -> dict:
         "files": len(summary.files),
         "files_by_status": MetadataValue.json(summary.by_status()),
         "files_already_loaded": summary.files_already_logged,
+        "batches": summary.batches,
         "rows_read": summary.total("rows_read"),
         "rows_loaded": summary.total("rows_loaded"),
         "rows_quarantined": summary.total("rows_quarantined"),
         "answers_quarantined": summary.total("answers_quarantined"),
         "rows_replaced": summary.total("rows_replaced"),
-        "dagster/row_count": _row_count(source),
+        "dagster/row_count": con.execute(f"select count(*) from raw.{source}").fetchall()[0][0],
         "table": f"raw.{source}",
         "warehouse": MetadataValue.path(str(get_settings().warehouse_path)),
         "file_loads": MetadataValue.table(table, schema=TableSchema(columns=FILE_COLUMNS)),
     }
 
 
-BAD_FILES_CHECK = "no_rejected_or_failed_files"
-
-
 def build_ingest_asset(source: str):
     spec = SPECS[source]
-    key = AssetKey(["raw", source])
 
     @asset(
-        key=key,
+        key=AssetKey(["raw", source]),
         group_name="ingest",
         kinds={"duckdb", "python"},
         description=(
@@ -118,46 +123,22 @@ def build_ingest_asset(source: str):
             f"raw.{source}; bad records go to raw.quarantine, one raw.load_log row per file. "
             f"Record key: {', '.join(spec.key)} (a later delivery replaces the earlier one)."
         ),
-        check_specs=[
-            AssetCheckSpec(
-                BAD_FILES_CHECK,
-                asset=key,
-                description=(
-                    "Every file this run looked at was loaded (or was empty, a duplicate or of "
-                    "another kind). Warns, naming each file that was rejected (its content is "
-                    "bad: final) or failed (retried next run)."
-                ),
-            )
-        ],
+        check_specs=check_specs(source),
     )
     def _ingest(context: AssetExecutionContext):
         # `cxwh pipeline` asks for a progress bar (bytes loaded) on the terminal.
         summary = load_source(source, progress=os.environ.get("CX_PROGRESS") == "1")
+        context.log.info(_summary_line(source, summary))
         for f in summary.files:
-            line = f"{f.source_file}: {f.status} — {f.message}"
             if f.status in ("failed", "rejected"):
-                context.log.error(line)
-            else:
-                context.log.info(line)
-        _log_quarantine(context, source, summary)
-        bad = [f for f in summary.files if f.status in ("failed", "rejected")]
-        yield MaterializeResult(metadata=_metadata(source, summary))
-        yield AssetCheckResult(
-            check_name=BAD_FILES_CHECK,
-            passed=not bad,
-            severity=AssetCheckSeverity.WARN,
-            description=(
-                "; ".join(f"{f.source_file} {f.status}: {f.message}" for f in bad[:10])
-                + (f"; and {len(bad) - 10} more" if len(bad) > 10 else "")
-                if bad
-                else None
-            ),
-            metadata={
-                "files_rejected": sum(f.status == "rejected" for f in bad),
-                "files_failed": sum(f.status == "failed" for f in bad),
-                "files": MetadataValue.json([f.source_file for f in bad]),
-            },
-        )
+                context.log.error(f"{f.source_file}: {f.status} — {f.message}")
+        with connect_warehouse(get_settings(), read_only=True) as con:
+            if examples := _quarantine_examples(con, source, summary):
+                context.log.warning(examples)
+            metadata = _metadata(con, source, summary)
+            checks = run_checks(con, source, summary)
+        yield MaterializeResult(metadata=metadata)
+        yield from checks
 
     return _ingest
 

@@ -9,7 +9,6 @@ from dagster import (
     asset,
 )
 
-from dagster_project.assets.dbt import warehouse_dbt_assets
 from dagster_project.publish import CheckResult, publish_snapshot
 
 PUBLISH_KEY = AssetKey(["published", "dashboard_snapshot"])
@@ -35,15 +34,22 @@ def _run_checks(context: AssetExecutionContext) -> list[CheckResult]:
     return results
 
 
-@asset(
-    key=PUBLISH_KEY,
-    group_name="publish",
-    deps=[warehouse_dbt_assets],
-    description="A consistent read-only copy of the marts under $CX_DATA_DIR/published/, "
-    "switched atomically; the only thing the dashboard opens.",
-    kinds={"duckdb"},
-)
-def dashboard_snapshot(context: AssetExecutionContext) -> MaterializeResult:
+def build_publish_asset(dbt_assets):
+    @asset(
+        key=PUBLISH_KEY,
+        group_name="publish",
+        deps=[dbt_assets],
+        description="A consistent read-only copy of the marts under $CX_DATA_DIR/published/, "
+        "switched atomically; the only thing the dashboard opens.",
+        kinds={"duckdb"},
+    )
+    def dashboard_snapshot(context: AssetExecutionContext) -> MaterializeResult:
+        return publish(context)
+
+    return dashboard_snapshot
+
+
+def publish(context: AssetExecutionContext) -> MaterializeResult:
     checks = _run_checks(context)
     snapshot = publish_snapshot(run_id=context.run_id, checks=checks)
     failed = [c for c in checks if not c.passed]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dagster import AssetKey, build_sensor_context, instance_for_test
 
-from dagster_project.definitions import defs
+from dagster_project.definitions import defs as load_definitions
+
+defs = load_definitions()
 
 
 def _keys():

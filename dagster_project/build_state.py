@@ -1,0 +1,153 @@
+"""What changed since the last successful dbt build, so a run builds only that.
+
+After every dbt build that succeeded in full, `record_build` keeps, under
+`$CX_DATA_DIR/.state/dbt/`, the manifest it ran from (dbt's `--state` for
+`state:modified`) and `build.json`: the last raw.load_log id per source that build had
+seen. `plan_build` then selects, with dbt's own selectors:
+
+- `source:raw.<source>+` for every source with load_log rows newer than that (files
+  loaded, or only logged: the load log and quarantine feed the data-quality marts);
+- `state:modified+` for models, seeds, macros and tests whose code or content changed
+  (a seed is loaded again only when its CSV changed);
+- everything when there is no state yet, or the warehouse is not the one the state
+  was recorded for (no marts, or a load log that ends before the recorded ids).
+
+An empty selection means nothing changed: the build, its tests and the publish are
+skipped. A failed build records nothing, so the next run selects the same again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.settings import SOURCES, Settings
+
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    select: tuple[str, ...] | None  # None: build everything; (): nothing changed
+    reasons: tuple[str, ...]
+    load_ids: dict[str, int] = field(default_factory=dict)  # last load_log id per source
+    state_dir: Path | None = None  # dbt --state, when `select` uses state:modified
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return self.select == ()
+
+    def dbt_args(self) -> list[str]:
+        args: list[str] = []
+        if self.select:
+            args += ["--select", " ".join(self.select)]
+            if "state:modified+" in self.select and self.state_dir is not None:
+                args += ["--state", str(self.state_dir)]
+        return args
+
+
+def code_digest(manifest_path: Path) -> str:
+    """A digest of what dbt would build: every node's and macro's checksum and config.
+
+    Equal digests mean `state:modified` would select nothing, so a run with no new
+    loads can skip dbt without starting it."""
+    manifest = json.loads(manifest_path.read_text())
+    parts = []
+    for kind in ("nodes", "sources", "macros", "unit_tests"):
+        for unique_id, node in sorted(manifest.get(kind, {}).items()):
+            checksum = node.get("checksum") or ""
+            if isinstance(checksum, dict):
+                checksum = checksum.get("checksum", "")
+            config = json.dumps(node.get("config", {}), sort_keys=True, default=str)
+            macro_sql = node.get("macro_sql", "") if kind == "macros" else ""
+            parts.append(f"{unique_id}\0{checksum}\0{config}\0{macro_sql}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def state_dir(settings: Settings) -> Path:
+    return settings.data_dir / ".state" / "dbt"
+
+
+def _load_ids(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    rows = con.execute("select _source, max(load_id) from raw.load_log group by _source").fetchall()
+    return {source: int(last) for source, last in rows}
+
+
+def _has_marts(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute("select count(*) from duckdb_tables() where schema_name = 'marts'").fetchall()[
+            0
+        ][0]
+    )
+
+
+def plan_build(
+    con: duckdb.DuckDBPyConnection, settings: Settings, manifest_path: Path
+) -> BuildPlan:
+    """The dbt selection for this run (see the module docstring)."""
+    has_log = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'load_log'"
+    ).fetchall()[0][0]
+    load_ids = _load_ids(con) if has_log else {}
+    folder = state_dir(settings)
+    recorded = _read_state(folder)
+    if recorded is None:
+        return BuildPlan(None, ("no earlier successful build",), load_ids)
+    if not _has_marts(con):
+        return BuildPlan(None, ("the warehouse has no marts yet",), load_ids)
+    seen = recorded["load_ids"]
+    if any(load_ids.get(s, 0) < seen.get(s, 0) for s in seen):
+        return BuildPlan(None, ("the warehouse is not the one last built",), load_ids)
+    select: list[str] = []
+    reasons: list[str] = []
+    changed = [s for s in SOURCES if load_ids.get(s, 0) > seen.get(s, 0)]
+    for source in changed:
+        select.append(f"source:raw.{source}+")
+        reasons.append(f"new {source} loads")
+    if changed:
+        select += ["source:raw.load_log+", "source:raw.quarantine+"]
+    if recorded.get("code_digest") != code_digest(manifest_path):
+        select.append("state:modified+")
+        reasons.append("dbt code or seeds changed")
+    return BuildPlan(tuple(select), tuple(reasons), load_ids, folder)
+
+
+def record_build(settings: Settings, plan: BuildPlan, manifest_path: Path) -> None:
+    """Remember a build that succeeded in full: its manifest and the loads it saw."""
+    folder = state_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / "manifest.json.tmp"
+    shutil.copyfile(manifest_path, tmp)
+    tmp.replace(folder / "manifest.json")
+    state = {
+        "version": STATE_VERSION,
+        "load_ids": plan.load_ids,
+        "code_digest": code_digest(manifest_path),
+    }
+    tmp = folder / "build.json.tmp"
+    tmp.write_text(json.dumps(state, indent=2))
+    tmp.replace(folder / "build.json")
+
+
+def _read_state(folder: Path) -> dict | None:
+    try:
+        state = json.loads((folder / "build.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if state.get("version") != STATE_VERSION or not (folder / "manifest.json").exists():
+        return None
+    return state
+
+
+def build_fingerprint(settings: Settings) -> str | None:
+    """Identifies the warehouse's last successful build (None before the first): equal
+    fingerprints mean the marts have not changed in between."""
+    try:
+        return hashlib.sha256((state_dir(settings) / "build.json").read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,56 @@
+"""The Dagster instance `cxwh pipeline` and `make dev` share: `$DAGSTER_HOME`
+(default `$CX_DATA_DIR/dagster_home`), created with a `dagster.yaml` on first use.
+
+That file turns telemetry off (no network at run time) and stores run events with
+`event_log.PooledSqliteEventLogStorage`: Dagster's SQLite files, written several times
+faster. A `dagster.yaml` written by hand is left as it is.
+
+    python -m dagster_project.instance   # prints the home, creating it if needed
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from dagster_project.settings import Settings, get_settings
+
+# What earlier versions wrote: upgraded in place, anything else is the user's.
+_EARLIER_DEFAULT = "telemetry:\n  enabled: false\n"
+
+
+def dagster_yaml(home: Path) -> str:
+    return (
+        "# Written by cx-warehouse (dagster_project/instance.py); edit freely.\n"
+        "telemetry:\n  enabled: false\n"
+        "event_log_storage:\n"
+        "  module: dagster_project.event_log\n"
+        "  class: PooledSqliteEventLogStorage\n"
+        "  config:\n"
+        f"    base_dir: {home / 'history' / 'runs'}\n"
+    )
+
+
+def dagster_home(settings: Settings | None = None) -> Path:
+    """The Dagster home, with its dagster.yaml; also sets DAGSTER_HOME for this process."""
+    settings = settings or get_settings()
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.data_dir / "dagster_home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists() or config.read_text() == _EARLIER_DEFAULT:
+        config.write_text(dagster_yaml(home))
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def instance(settings: Settings | None = None):
+    from dagster import DagsterInstance
+
+    dagster_home(settings)
+    return DagsterInstance.get()
+
+
+if __name__ == "__main__":
+    print(dagster_home())
+    sys.exit(0)
