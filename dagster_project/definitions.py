@@ -43,7 +43,7 @@ def defs() -> Definitions:
             *ingest_assets,
             *ingest_bookkeeping,
             dbt_assets,
-            build_publish_asset(dbt_assets),
+            build_publish_asset(),
             omb_quarterly_export,
         ],
         jobs=[daily_load_job, ingest_job, omb_export_job],

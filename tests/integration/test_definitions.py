@@ -51,7 +51,11 @@ def test_lineage_runs_one_way_from_landing_to_dashboard():
                 frontier.append(parent)
     assert {AssetKey(["raw", "touchpoints"]), AssetKey(["raw", "agency_api"])} <= ancestors
     publish_parents = graph.get(AssetKey(["published", "dashboard_snapshot"])).parent_keys
-    assert AssetKey(["marts", "agg_quarterly_service_scores"]) in publish_parents
+    # publish waits on marts/dim_build, which dbt builds after every other mart
+    assert publish_parents == {AssetKey(["marts", "dim_build"])}
+    build_parents = graph.get(AssetKey(["marts", "dim_build"])).parent_keys
+    marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
+    assert build_parents == marts - {AssetKey(["marts", "dim_build"])}
 
 
 def test_dbt_tests_and_ingest_checks_are_asset_checks():
