@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -312,7 +312,7 @@ def _write(
     con: duckdb.DuckDBPyConnection, spec: SourceSpec, items: list[_File], settings: Settings
 ) -> list[FileResult]:
     """Parse, replace, quarantine and log `items` in one transaction; raises on failure."""
-    started = datetime.now(UTC)
+    started = _load_time(con)
     clock = time.perf_counter()
     batch_id = uuid.uuid4().hex[:12]
     parsed = [i.result for i in items if isinstance(i.result, Prepared)]
@@ -339,6 +339,15 @@ def _write(
     finally:
         _drop_temp_tables(con)
     return results
+
+
+def _load_time(con: duckdb.DuckDBPyConnection) -> datetime:
+    """Now, but strictly after every earlier batch's load time: `_loaded_at` orders the
+    batches (the incremental marts read "rows loaded after <time>"), even if the clock
+    is set back."""
+    last = con.execute("select max(started_at) from raw.load_log").fetchall()[0][0]
+    now = datetime.now(UTC)
+    return now if last is None or now > last else last + timedelta(microseconds=1)
 
 
 def _result(item: _File, counts: writer.FileCounts | None, seconds: float) -> FileResult:

@@ -34,10 +34,10 @@ class _LineProgress:
     def update(self, n: float = 1) -> None:
         self.n += n
         if self.total:
-            while self.next_tenth <= 10 and self.n >= self.total * self.next_tenth / 10:
-                if self.next_tenth < 10:
-                    print(f"{self.desc}: {self.next_tenth * 10} %{self.postfix}", file=sys.stderr)
-                self.next_tenth += 1
+            tenth = int(10 * self.n / self.total)
+            if self.next_tenth <= tenth < 10:  # one line for the tenths crossed at once
+                print(f"{self.desc}: {tenth * 10} %{self.postfix}", file=sys.stderr)
+                self.next_tenth = tenth + 1
 
     def set_postfix(self, **values) -> None:
         self.postfix = " (" + ", ".join(f"{k}={v:,}" for k, v in values.items()) + ")"

@@ -30,3 +30,17 @@
     where {{ column }} >= cast('{{ since }}' as timestamp with time zone)
     {%- endif -%}
 {%- endmacro %}
+
+{#- How an incremental mart is materialised: incremental (delete+insert by key) where
+    the adapter can delete rows, a full rebuild where it cannot (Spark on Parquet). -#}
+{% macro cx_incremental_materialization() -%}
+    {{ return(adapter.dispatch('cx_incremental_materialization', 'cx_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__cx_incremental_materialization() -%}
+    {{ return('incremental') }}
+{%- endmacro %}
+
+{% macro spark__cx_incremental_materialization() -%}
+    {{ return('table') }}
+{%- endmacro %}

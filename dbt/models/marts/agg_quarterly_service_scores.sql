@@ -1,12 +1,13 @@
 -- The quarterly A-11 report: per service x fiscal quarter x channel (and channel 'all')
 -- x driver, the positive share with its 95 % Wilson interval, the legacy 1-5 mean, the
 -- suppression flag, and the change since the previous fiscal quarter with a pooled
--- two-proportion z-test.
+-- two-proportion z-test. Scored from the cell counts int_answers_aggregated keeps up to
+-- date (one row per cell, not per answer), so a rebuild reads thousands of rows.
 with
 
 answers as (
 
-    select * from {{ ref('fct_transaction_feedback') }}
+    select * from {{ ref('int_answers_aggregated') }}
 
 ),
 
@@ -18,12 +19,12 @@ cells as (
         agency_code,
         fiscal_year,
         fiscal_quarter,
-        coalesce(channel, 'all') as channel,  -- channel is never NULL in the fact
+        coalesce(channel, 'all') as channel,  -- channel is never NULL in the counts
         driver,
-        count(*) as n,
-        sum(case when is_positive then 1 else 0 end) as n_positive,
-        sum(case when scale = 'likert5' then 1 else 0 end) as n_likert,
-        sum(case when scale = 'likert5' then answer_value else 0 end) as likert_sum
+        sum(n) as n,
+        sum(n_positive) as n_positive,
+        sum(n_likert) as n_likert,
+        sum(likert_sum) as likert_sum
     from answers
     -- rollup (channel): each channel, then the 'all' row over every channel
     group by service_id, agency_code, fiscal_year, fiscal_quarter, driver, rollup(channel)

@@ -1,18 +1,26 @@
 -- One row per case (journey instance): how far it got, whether it completed, was
 -- abandoned or is still open, how long it took, and how its customer rated it.
+-- Incremental by case: a build recomputes the cases its batch touched
+-- (macros/journey_marts.sql).
+{{
+    config(
+        materialized=cx_incremental_materialization(),
+        unique_key='case_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
 with
 
-cases as (
+{{ journey_inputs() }}
 
-    select * from {{ ref('int_cases_summarised') }}
+case_stages as ({{ case_stages_pivoted('journey_events') }}),
 
-),
+cases as ({{ cases_summarised('case_stages') }}),
 
-stage_feedback as (
+linked_responses as ({{ journey_responses('journey_feedback', 'journey_events') }}),
 
-    select * from {{ ref('int_case_stage_feedback') }}
-
-),
+stage_feedback as ({{ case_stage_feedback('linked_responses') }}),
 
 pain_points as (
 
@@ -27,7 +35,7 @@ pain_points as (
                 stages.stage_order
         ) as rn
     from stage_feedback
-    inner join {{ ref('int_case_stages_pivoted') }} as stages  -- noqa: RF04
+    inner join case_stages as stages
         on
             stage_feedback.case_id = stages.case_id
             and stage_feedback.stage_key = stages.stage_key
@@ -44,7 +52,7 @@ feedback as (
         count(distinct touchpoint || '/' || channel) as n_touchpoints,
         sum(n_answers) as n_answers,
         sum(n_positive) as n_positive
-    from {{ ref('int_journey_responses') }}
+    from linked_responses
     where case_id is not null
     group by case_id
 
@@ -76,8 +84,10 @@ final as (
         cast(case
             when feedback.n_answers > 0 then 100.0 * feedback.n_positive / feedback.n_answers
         end as double) as journey_score,
-        pain_points.stage_key as pain_point_stage
+        pain_points.stage_key as pain_point_stage,
+        case_loads._loaded_at
     from cases
+    inner join case_loads on cases.case_id = case_loads.case_id
     left join pain_points
         on cases.case_id = pain_points.case_id and pain_points.rn = 1
     left join feedback

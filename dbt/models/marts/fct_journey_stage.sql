@@ -1,18 +1,23 @@
 -- One row per case × stage reached: when the case entered and left the stage, how,
--- how long it stayed, and what its customer said at that stage.
+-- how long it stayed, and what its customer said at that stage. Incremental by case:
+-- a build recomputes the cases its batch touched (macros/journey_marts.sql).
+{{
+    config(
+        materialized=cx_incremental_materialization(),
+        unique_key='case_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
 with
 
-stages as (
+{{ journey_inputs() }}
 
-    select * from {{ ref('int_case_stages_pivoted') }}
+stages as ({{ case_stages_pivoted('journey_events') }}),
 
-),
+stage_linked as ({{ journey_responses('journey_feedback', 'journey_events') }}),
 
-feedback as (
-
-    select * from {{ ref('int_case_stage_feedback') }}
-
-),
+feedback as ({{ case_stage_feedback('stage_linked') }}),
 
 final as (
 
@@ -38,8 +43,10 @@ final as (
             when feedback.n_answers > 0
                 then 100.0 * feedback.n_positive / feedback.n_answers
         end as double) as score,
-        cast(feedback.mean_sentiment as double) as mean_sentiment
+        cast(feedback.mean_sentiment as double) as mean_sentiment,
+        case_loads._loaded_at
     from stages
+    inner join case_loads on stages.case_id = case_loads.case_id
     left join feedback
         on
             stages.case_id = feedback.case_id

@@ -11,7 +11,10 @@
         unique_key='response_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ record_incremental_batch() }}",
+        pre_hook=[
+            "{{ record_incremental_batch() }}",
+            "{{ record_replaced_responses() }}",
+        ],
     )
 }}
 
@@ -28,7 +31,10 @@ answer_counts as (
 
     select
         response_key,
-        count(*) as n_answers
+        count(*) as n_answers,
+        sum(case when is_positive then 1 else 0 end) as n_positive,
+        -- a response answers trust at most once (unique response x driver)
+        max(case when driver = 'trust' then cast(is_positive as integer) end) as trust_positive
     from {{ ref('fct_transaction_feedback') }}
     {{ incremental_cursor_filter() }}
     group by response_key
@@ -56,6 +62,8 @@ select
     responses.fiscal_year,
     responses.fiscal_quarter,
     cast(coalesce(answer_counts.n_answers, 0) as integer) as n_answers,
+    cast(coalesce(answer_counts.n_positive, 0) as integer) as n_positive,
+    cast(answer_counts.trust_positive = 1 as boolean) as trust_is_positive,
     responses.comment,
     sentiment.comment_sentiment,
     responses._source_file,

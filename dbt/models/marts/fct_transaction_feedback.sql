@@ -10,7 +10,10 @@
         unique_key='response_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ record_incremental_batch() }}",
+        pre_hook=[
+            "{{ record_incremental_batch() }}",
+            "{{ record_replaced_answer_cells() }}",
+        ],
         post_hook=[
             "delete from {{ this }}
             where exists (

@@ -1,0 +1,76 @@
+{#-
+    What the incremental facts held for the records a batch replaces.
+
+    A re-delivered response comes back from raw with a new _loaded_at; fct_response and
+    fct_transaction_feedback delete its earlier rows (delete+insert). Marts that are kept
+    up to date from the facts by key (journeys by case, relationships by customer) or
+    by adding counts (the answer cells behind the quarterly scores) must also undo the
+    earlier version: its old case, customer, service-quarter, and answers. The facts'
+    pre-hooks append those here before they replace anything; a mart reads the rows
+    replaced after its own cursor. Append-only: a mart that failed a run still finds
+    them on the next.
+-#}
+{% macro replaced_responses_relation() -%}
+    {{ target.database }}.intermediate.replaced_responses
+{%- endmacro %}
+
+{% macro replaced_answer_cells_relation() -%}
+    {{ target.database }}.intermediate.replaced_answer_cells
+{%- endmacro %}
+
+{#- The responses of this build's batch (a subquery): key and new load time. -#}
+{% macro batch_responses() -%}
+    (select response_key, _loaded_at from {{ ref('int_responses_unioned') }}
+     {{ incremental_cursor_filter() }})
+{%- endmacro %}
+
+{#- pre-hook of fct_response: the case, customer and service-quarter of each response
+    the batch replaces. -#}
+{% macro record_replaced_responses() -%}
+    create schema if not exists {{ target.database }}.intermediate;
+    create table if not exists {{ replaced_responses_relation() }} (
+        response_key varchar, case_id varchar, customer_key varchar, service_id varchar,
+        fiscal_year integer, fiscal_quarter integer, replaced_at timestamptz
+    );
+    {%- if is_incremental() %}
+    insert into {{ replaced_responses_relation() }}
+    select
+        old.response_key, old.case_id, old.customer_key, old.service_id,
+        old.fiscal_year, old.fiscal_quarter, new._loaded_at
+    from {{ this }} as old
+    inner join {{ batch_responses() }} as new
+        on old.response_key = new.response_key and old._loaded_at < new._loaded_at
+    {%- endif %}
+{%- endmacro %}
+
+{#- pre-hook of fct_transaction_feedback: the answers of each response the batch
+    replaces, counted per cell of the quarterly scores. -#}
+{% macro record_replaced_answer_cells() -%}
+    create schema if not exists {{ target.database }}.intermediate;
+    create table if not exists {{ replaced_answer_cells_relation() }} (
+        service_id varchar, agency_code varchar, fiscal_year integer, fiscal_quarter integer,
+        channel varchar, driver varchar, n bigint, n_positive bigint, n_likert bigint,
+        likert_sum bigint, replaced_at timestamptz
+    );
+    {%- if is_incremental() %}
+    insert into {{ replaced_answer_cells_relation() }}
+    select
+        old.service_id, old.agency_code, old.fiscal_year, old.fiscal_quarter, old.channel,
+        old.driver, {{ answer_cell_counts('old') }}, new._loaded_at
+    from {{ this }} as old
+    inner join {{ batch_responses() }} as new
+        on old.response_key = new.response_key and old._loaded_at < new._loaded_at
+    group by
+        old.service_id, old.agency_code, old.fiscal_year, old.fiscal_quarter, old.channel,
+        old.driver, new._loaded_at
+    {%- endif %}
+{%- endmacro %}
+
+{#- The counts of one score cell over answers `a` of fct_transaction_feedback. -#}
+{% macro answer_cell_counts(a) -%}
+    cast(count(*) as bigint) as n,
+    cast(sum(case when {{ a }}.is_positive then 1 else 0 end) as bigint) as n_positive,
+    cast(sum(case when {{ a }}.scale = 'likert5' then 1 else 0 end) as bigint) as n_likert,
+    cast(sum(case when {{ a }}.scale = 'likert5' then {{ a }}.answer_value else 0 end) as bigint)
+        as likert_sum
+{%- endmacro %}
