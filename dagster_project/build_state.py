@@ -151,3 +151,31 @@ def build_fingerprint(settings: Settings) -> str | None:
         return hashlib.sha256((state_dir(settings) / "build.json").read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+def table_versions(settings: Settings) -> dict[str, str]:
+    """The dbt run that last built each table (`record_table_versions`)."""
+    try:
+        return json.loads((state_dir(settings) / "table_versions.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def record_table_versions(settings: Settings, built: list[str], version: str) -> None:
+    """Note that the models in `built` were (re)built by the run `version`: the
+    publish copies those, and reuses the tables of the others. Recorded even when the
+    build failed later: a table rebuilt is changed, published or not."""
+    if not built:
+        return
+    versions = table_versions(settings) | dict.fromkeys(built, version)
+    folder = state_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / "table_versions.json.tmp"
+    tmp.write_text(json.dumps(versions, indent=2, sort_keys=True))
+    tmp.replace(folder / "table_versions.json")
+
+
+def current_code_digest(settings: Settings) -> str | None:
+    """The code digest of the last successful build (`record_build`)."""
+    state = _read_state(state_dir(settings))
+    return None if state is None else state.get("code_digest")

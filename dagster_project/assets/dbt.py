@@ -27,7 +27,12 @@ from dagster_dbt.asset_utils import (
 )
 
 from dagster_project.assets.dbt_in_process import DbtRun, asset_events, load_manifest
-from dagster_project.build_state import plan_build, record_build, state_dir
+from dagster_project.build_state import (
+    plan_build,
+    record_build,
+    record_table_versions,
+    state_dir,
+)
 from dagster_project.resources import connect_warehouse
 from dagster_project.settings import DBT_PROJECT_DIR, get_settings
 
@@ -154,6 +159,7 @@ def build_changed(context: AssetExecutionContext):
     events = asset_events(context, run, manifest, manifest_json, translator, project)
     with _indirect_selection(indirect):
         yield from _with_progress(events)
+    record_table_versions(settings, run.built, context.run_id)
     context.log.info(f"dbt's log: {run.log_path / 'dbt.log'}")
     if isinstance(run.error, KeyboardInterrupt | SystemExit):
         raise run.error

@@ -52,6 +52,7 @@ class DbtRun:
     success: bool = False
     error: BaseException | None = None
     failures: list[str] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)  # models and seeds (re)built
 
     def raw_events(self, manifest) -> Iterator[dict[str, Any]]:
         """dbt's result events as structured-log dicts, while dbt runs in a thread."""
@@ -62,7 +63,11 @@ class DbtRun:
 
         def on_event(msg) -> None:
             if msg.info.name in RESULT_EVENTS:
-                events.put(msg_to_dict(msg))
+                event = msg_to_dict(msg)
+                data = event.get("data", {})
+                if msg.info.name != "LogTestResult" and data.get("status") in ("success", "OK"):
+                    self.built.append(data.get("node_info", {}).get("node_name", ""))
+                events.put(event)
 
         def invoke() -> None:
             try:

@@ -9,7 +9,9 @@ from dagster import (
     asset,
 )
 
+from dagster_project.build_state import current_code_digest, table_versions
 from dagster_project.publish import CheckResult, publish_snapshot
+from dagster_project.settings import get_settings
 
 PUBLISH_KEY = AssetKey(["published", "dashboard_snapshot"])
 
@@ -55,19 +57,34 @@ def build_publish_asset():
 
 
 def publish(context: AssetExecutionContext) -> MaterializeResult:
+    settings = get_settings()
     checks = _run_checks(context)
-    snapshot = publish_snapshot(run_id=context.run_id, checks=checks)
-    failed = [c for c in checks if not c.passed]
+    snapshot = publish_snapshot(
+        settings,
+        run_id=context.run_id,
+        checks=checks,
+        versions=table_versions(settings),
+        code_digest=current_code_digest(settings),
+    )
+    failed = [c for c in checks if c.failed]
+    warned = [c for c in checks if c.warned]
+    kinds = {
+        k: sum(1 for h in snapshot.how.values() if h == k) for k in ("kept", "delta", "copied")
+    }
     context.log.info(
-        f"published {snapshot.path.name}: {len(snapshot.tables)} tables, "
-        f"{sum(snapshot.tables.values()):,} rows; {len(checks)} checks, {len(failed)} failed"
+        f"published {snapshot.path.name}: {len(snapshot.tables)} tables "
+        f"({kinds['kept']} kept, {kinds['delta']} updated by delta, {kinds['copied']} copied), "
+        f"{sum(snapshot.tables.values()):,} rows; {len(checks)} checks, {len(failed)} failed, "
+        f"{len(warned)} warnings"
     )
     return MaterializeResult(
         metadata={
             "version": snapshot.version,
             "path": MetadataValue.path(str(snapshot.path)),
             "tables": MetadataValue.json(snapshot.tables),
+            "tables_published": MetadataValue.json(snapshot.how),
             "checks_run": len(checks),
             "checks_failed": len(failed),
+            "checks_warned": len(warned),
         }
     )
