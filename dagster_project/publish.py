@@ -152,7 +152,7 @@ def publish_snapshot(
                 f"nothing to publish: {settings.warehouse_path} has no tables in schema "
                 "'marts'. Run the dbt build first (`cxwh pipeline`)."
             )
-        base = _usable_base(previous)
+        base = _usable_base(previous, con, tables, versions, code_digest)
         if base is not None:
             shutil.copyfile(base, partial)
         con.execute("attach ? as snap", [str(partial)])
@@ -211,16 +211,46 @@ def _count(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> int:
     return con.execute(f'select count(*) from {catalog}.marts."{table}"').fetchone()[0]
 
 
-def _usable_base(previous: Path | None) -> Path | None:
-    """The current snapshot, if it is one this code can update in place."""
+def _usable_base(
+    previous: Path | None, con: duckdb.DuckDBPyConnection, tables: list[str],
+    versions: dict[str, str], code_digest: str | None,
+) -> Path | None:  # fmt: skip
+    """The current snapshot, when starting from a copy of it beats writing every table:
+    it is of this layout, most of its rows can be kept (or updated by delta), and the
+    copy is not mostly the free space of tables replaced before."""
     if previous is None:
         return None
     try:
-        with duckdb.connect(str(previous), read_only=True) as con:
-            row = con.execute("select format_version from meta.publish_info").fetchone()
-    except duckdb.Error:
+        with duckdb.connect(str(previous), read_only=True) as old:
+            info = old.execute("select format_version, code_digest from meta.publish_info")
+            fmt, digest = info.fetchone()
+            published = dict(
+                old.execute("select table_name, version from meta.table_versions").fetchall()
+            )
+            size = old.execute("pragma database_size").fetchone()
+            names = [d[0] for d in old.description] if old.description else []
+    except (duckdb.Error, TypeError):
         return None
-    return previous if row and row[0] == FORMAT_VERSION else None
+    if fmt != FORMAT_VERSION:
+        return None
+    stats = dict(zip(names, size, strict=False))
+    total, free = stats.get("total_blocks") or 0, stats.get("free_blocks") or 0
+    if total and free > total * 0.3:
+        return None
+    rows = dict(
+        con.execute(
+            "select table_name, estimated_size from duckdb_tables() "
+            "where database_name = 'wh' and schema_name = 'marts'"
+        ).fetchall()
+    )
+    deltas = code_digest is not None and code_digest == digest
+    reused = sum(
+        rows.get(t, 0)
+        for t in tables
+        if (versions.get(t) is not None and published.get(t) == versions.get(t))
+        or (deltas and t in DELTA_TABLES)
+    )
+    return previous if reused >= sum(rows.get(t, 0) for t in tables) - reused else None
 
 
 def _digest(con: duckdb.DuckDBPyConnection) -> str | None:
