@@ -23,7 +23,9 @@ def _generate(args: argparse.Namespace) -> int:
 def _pipeline(args: argparse.Namespace) -> int:
     from dagster_project.pipeline import run_pipeline
 
-    return run_pipeline(skip_dbt=args.ingest_only, summary_json=args.summary_json)
+    return run_pipeline(
+        skip_dbt=args.ingest_only, summary_json=args.summary_json, wait_seconds=args.wait
+    )
 
 
 def _dashboard(args: argparse.Namespace) -> int:
@@ -95,6 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--ingest-only", action="store_true", help="load the landing zone into raw.* and stop"
     )
     pipe.add_argument("--summary-json", metavar="PATH", help="also write the run summary as JSON")
+    pipe.add_argument(
+        "--wait",
+        nargs="?",
+        type=float,
+        const=3600.0,
+        default=0.0,
+        metavar="SECONDS",
+        help="if another pipeline is running on this data directory, wait for it (up to "
+        "SECONDS, default an hour) instead of exiting with status 75",
+    )
     pipe.set_defaults(func=_pipeline)
 
     dash = sub.add_parser(

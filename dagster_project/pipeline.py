@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 import time
 from datetime import UTC, datetime
 
-import duckdb
-
+from dagster_project.lock import EXIT_LOCKED, PipelineLockedError, pipeline_lock
+from dagster_project.resources import connect_warehouse
 from dagster_project.settings import SOURCES, Settings, get_settings
 
 LOAD_COLUMNS = (
@@ -22,10 +23,22 @@ LOAD_COLUMNS = (
 )  # fmt: skip
 
 
+def _bad_files(settings: Settings, since: datetime) -> list[tuple]:
+    """(file, status, message) of the files this run rejected or could not load."""
+    if not settings.warehouse_path.exists():
+        return []
+    with connect_warehouse(settings, read_only=True) as con:
+        return con.execute(
+            "select _source_file, status, message from raw.load_log where started_at >= ? "
+            "and status in ('rejected', 'failed') order by load_id",
+            [since],
+        ).fetchall()
+
+
 def _load_summary(settings: Settings, since: datetime) -> list[tuple]:
     if not settings.warehouse_path.exists():
         return []
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with connect_warehouse(settings, read_only=True) as con:
         return con.execute(
             """
             select _source, status, count(*), coalesce(sum(rows_read), 0),
@@ -81,22 +94,35 @@ def _print_summary(result, instance, settings: Settings, since: datetime, elapse
             f"  {source:<16} {status:<12} {files:>5} files  {read:>12,} read  "
             f"{loaded:>12,} loaded  {quarantined:>8,} quarantined  {answers:>8,} answers quarantined"
         )
+    for name, status, message in _bad_files(settings, since):
+        print(f"  {status.upper()}: {name} — {message}")
     events = result.all_events
-    checks = [e for e in events if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION]
-    failed = [e.event_specific_data for e in checks if not e.event_specific_data.passed]
-    errors = [c for c in failed if c.severity.value == "ERROR"]
+    from dagster_project.publish import CheckResult, current_snapshot
+
+    checks = [
+        CheckResult(
+            e.event_specific_data.check_name,
+            e.event_specific_data.asset_key.to_user_string(),
+            e.event_specific_data.passed,
+            e.event_specific_data.severity.value,
+            e.event_specific_data.description or "",
+        )
+        for e in events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+    ]
+    failed = [c for c in checks if c.failed]
+    warned = [c for c in checks if c.warned]
     built = sum(e.event_type == DagsterEventType.ASSET_MATERIALIZATION for e in events)
     print(
-        f"\nAssets materialised: {built}   checks: {len(checks)} run, {len(errors)} failed, "
-        f"{len(failed) - len(errors)} warnings"
+        f"\nAssets materialised: {built}   checks: {len(checks)} run, {len(failed)} failed, "
+        f"{len(warned)} warnings"
     )
-    for evaluation in failed:
-        label = "FAILED" if evaluation.severity.value == "ERROR" else "warning"
+    for c in failed + warned:
+        label = "FAILED" if c.failed else "warning"
         print(
-            f"  {label}: {evaluation.asset_key.to_user_string()} · {evaluation.check_name}"
-            + (f" — {evaluation.description}" if evaluation.description else "")
+            f"  {label}: {c.asset} · {c.check_name}"
+            + (f" — {c.description}" if c.description else "")
         )
-    from dagster_project.publish import current_snapshot
 
     snap = current_snapshot(settings)
     if snap is not None:
@@ -110,13 +136,16 @@ def _print_summary(result, instance, settings: Settings, since: datetime, elapse
         "seconds": elapsed,
         "step_seconds": steps,
         "checks_run": len(checks),
-        "checks_failed": len(errors),
-        "checks_warned": len(failed) - len(errors),
+        "checks_failed": len(failed),
+        "checks_warned": len(warned),
         "files": [dict(zip(LOAD_COLUMNS, r, strict=True)) for r in rows],
     }
 
 
-def run_pipeline(skip_dbt: bool = False, summary_json: str | None = None) -> int:
+def run_pipeline(
+    skip_dbt: bool = False, summary_json: str | None = None, wait_seconds: float = 0.0
+) -> int:
+    """`cxwh pipeline`; 0 on success, 1 on failure, EXIT_LOCKED if another run holds the lock."""
     settings = get_settings()
     os.environ["CX_DATA_DIR"] = str(settings.data_dir)
     if not settings.landing_dir.exists():
@@ -127,10 +156,27 @@ def run_pipeline(skip_dbt: bool = False, summary_json: str | None = None) -> int
             file=sys.stderr,
         )
         return 2
+
+    def stale(holder) -> None:
+        print(
+            f"cxwh pipeline: cleared the lock of a run that ended unfinished ({holder.describe()})."
+        )
+
+    try:
+        with pipeline_lock(settings, wait_seconds=wait_seconds, on_stale=stale):
+            return _run_locked(settings, skip_dbt, summary_json)
+    except PipelineLockedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+def _run_locked(settings: Settings, skip_dbt: bool, summary_json: str | None) -> int:
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     from dagster_project.instance import instance as dagster_instance
 
     instance = dagster_instance(settings)
+    for run_id, pid in mark_orphaned_runs(instance):
+        print(f"cxwh pipeline: run {run_id} (pid {pid}) ended unfinished; marked it failed.")
 
     from dagster_project.definitions import defs as load_definitions
 
@@ -153,6 +199,7 @@ def run_pipeline(skip_dbt: bool = False, summary_json: str | None = None) -> int
         instance=instance,
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        tags=run_tags(),
     )
     summary = _print_summary(result, instance, settings, since, time.perf_counter() - start)
     if summary_json:
@@ -165,6 +212,40 @@ def run_pipeline(skip_dbt: bool = False, summary_json: str | None = None) -> int
     if not skip_dbt:
         return _export_last_quarter(defs, instance, log_level)
     return 0
+
+
+def run_tags() -> dict[str, str]:  # noqa: N802 - a constant computed per process
+    """Tags of the runs `cxwh pipeline` starts: which process runs them."""
+    return {"cxwh/pid": str(os.getpid()), "cxwh/host": socket.gethostname()}
+
+
+def mark_orphaned_runs(instance) -> list[tuple[str, str]]:
+    """Mark failed the runs `cxwh pipeline` started whose process is gone (killed): left
+    as STARTED they would show as running in `make dev` forever. Called with the
+    pipeline lock held, so no such run can still be alive on this data directory."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    orphaned = []
+    unfinished = [DagsterRunStatus.STARTED, DagsterRunStatus.STARTING]
+    for run in instance.get_runs(filters=RunsFilter(statuses=unfinished)):
+        pid, host = run.tags.get("cxwh/pid"), run.tags.get("cxwh/host")
+        if pid is None or host != socket.gethostname() or _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, message=f"its process (pid {pid}) ended without finishing")
+        orphaned.append((run.run_id, pid))
+    return orphaned
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _print_failures(result) -> None:
@@ -203,6 +284,7 @@ def _export_last_quarter(defs, instance, log_level: str) -> int:
         instance=instance,
         partition_key=key,
         raise_on_error=False,
+        tags=run_tags(),
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     if result.success:

@@ -54,13 +54,14 @@ META_DDL = """
 create schema if not exists snap.meta;
 create or replace table snap.meta.publish_info (
     version varchar, published_at timestamptz, dagster_run_id varchar,
-    n_tables integer, n_rows bigint, format_version integer, code_digest varchar);
+    n_tables integer, n_rows bigint, format_version integer, code_digest varchar,
+    build_fingerprint varchar);
 create or replace table snap.meta.source_freshness (
     source varchar, last_loaded_at timestamptz, last_delivered_at timestamptz,
     files_loaded bigint);
 create or replace table snap.meta.check_results (
     check_name varchar, asset varchar, passed boolean, severity varchar,
-    description varchar, checked_at timestamptz);
+    description varchar, checked_at timestamptz, outcome varchar);
 create table if not exists snap.meta.table_versions (
     table_name varchar, version varchar, rows_clustered bigint, how varchar);
 """
@@ -84,6 +85,11 @@ class CheckResult:
     def warned(self) -> bool:
         return not self.passed and self.severity != "ERROR"
 
+    @property
+    def outcome(self) -> str:
+        """`passed`, `warning` or `failed`: the one wording of a check's result."""
+        return "failed" if self.failed else "warning" if self.warned else "passed"
+
 
 @dataclass(frozen=True)
 class PublishedSnapshot:
@@ -103,6 +109,20 @@ def current_snapshot(settings: Settings | None = None) -> Path | None:
     return path if _SNAPSHOT.match(path.name) and path.is_file() else None
 
 
+def published_build(settings: Settings | None = None) -> str | None:
+    """The build fingerprint (`build_state.build_fingerprint`) the current snapshot was
+    published from; None before the first publish or for an older snapshot."""
+    path = current_snapshot(settings)
+    if path is None:
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            row = con.execute("select build_fingerprint from meta.publish_info").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
 def remove_debris(out_dir: Path) -> list[str]:
     """Delete the partial files of publishes that never finished (killed, crashed)."""
     removed = []
@@ -120,6 +140,7 @@ def publish_snapshot(
     checks: list[CheckResult] | None = None,
     versions: dict[str, str] | None = None,
     code_digest: str | None = None,
+    build_fingerprint: str | None = None,
 ) -> PublishedSnapshot:
     """Publish the marts (only what changed, see the module docstring) and switch to it."""
     settings = settings or get_settings()
@@ -170,7 +191,10 @@ def publish_snapshot(
                 counts[table] = _count(con, "snap", table)
         for gone in set(_tables(con, "snap")) - set(tables):
             con.execute(f'drop table snap.marts."{gone}"')
-        _write_meta(con, version, now, run_id, counts, how, versions, checks or [], code_digest)
+        _write_meta(
+            con, version, now, run_id, counts, how, versions, checks or [], code_digest,
+            build_fingerprint,
+        )  # fmt: skip
         con.execute("detach snap")
     except BaseException:
         con.close()
@@ -324,13 +348,14 @@ def _apply_delta(con: duckdb.DuckDBPyConnection, table: str, since: datetime) ->
 def _write_meta(
     con: duckdb.DuckDBPyConnection, version: str, now: datetime, run_id: str,
     counts: dict[str, int], how: dict[str, str], versions: dict[str, str],
-    checks: list[CheckResult], code_digest: str | None,
+    checks: list[CheckResult], code_digest: str | None, build_fingerprint: str | None,
 ) -> None:  # fmt: skip
     con.execute(META_DDL)
     con.execute(
-        "insert into snap.meta.publish_info values (?, ?, ?, ?, ?, ?, ?)",
-        [version, now, run_id, len(counts), sum(counts.values()), FORMAT_VERSION, code_digest],
-    )
+        "insert into snap.meta.publish_info values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [version, now, run_id, len(counts), sum(counts.values()), FORMAT_VERSION, code_digest,
+         build_fingerprint],
+    )  # fmt: skip
     previous = {r[0]: r[1] for r in con.execute(
         "select table_name, rows_clustered from snap.meta.table_versions").fetchall()}  # fmt: skip
     con.execute("delete from snap.meta.table_versions")
@@ -343,8 +368,8 @@ def _write_meta(
     _copy_freshness(con)
     for c in checks:
         con.execute(
-            "insert into snap.meta.check_results values (?, ?, ?, ?, ?, ?)",
-            [c.check_name, c.asset, c.passed, c.severity, c.description, c.checked_at],
+            "insert into snap.meta.check_results values (?, ?, ?, ?, ?, ?, ?)",
+            [c.check_name, c.asset, c.passed, c.severity, c.description, c.checked_at, c.outcome],
         )
 
 

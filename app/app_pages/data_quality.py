@@ -11,7 +11,7 @@ ui.start("Data quality", "What the pipeline loaded, what it set aside and why, a
 info = data.quality.publish_info()
 checks = data.quality.check_results()
 loads = data.quality.load_summary()
-passed = int(checks.passed.sum()) if len(checks) else 0
+passed = int((checks.outcome == "passed").sum()) if len(checks) else 0
 cols = st.columns(4)
 cols[0].metric("Files loaded", ui.fmt_n(loads.files_loaded.sum() if len(loads) else 0))
 cols[1].metric("Rows loaded", ui.fmt_n(loads.rows_loaded.sum() if len(loads) else 0))
@@ -22,13 +22,21 @@ if len(info):
     st.markdown(f"Snapshot `{run.version}` published {run.published_at:%Y-%m-%d %H:%M} UTC "
                f"by Dagster run `{run.dagster_run_id}`.")  # fmt: skip
 
-failed = checks[~checks.passed.astype(bool)] if len(checks) else checks
-if len(failed):
-    # Name each failed check with what it checked: one check runs on several assets.
-    named = [f"{c} on {a}" if isinstance(a, str) and a else c
-             for c, a in zip(failed.check_name, failed.asset, strict=True)]  # fmt: skip
-    st.warning(f"{len(failed)} check(s) failed in the last run: " + ", ".join(named),
-               icon=":material/warning:")  # fmt: skip
+def _named(rows: pd.DataFrame) -> str:
+    # Name each check with what it checked: one check runs on several assets.
+    return ", ".join(f"{c} on {a}" if isinstance(a, str) and a else c
+                     for c, a in zip(rows.check_name, rows.asset, strict=True))  # fmt: skip
+
+
+if len(checks):
+    failed = checks[checks.outcome == "failed"]
+    warned = checks[checks.outcome == "warning"]
+    if len(failed):
+        st.error(f"{len(failed)} check(s) failed in the last run: {_named(failed)}",
+                 icon=":material/error:")  # fmt: skip
+    if len(warned):
+        st.warning(f"{len(warned)} warning(s) in the last run: {_named(warned)}",
+                   icon=":material/warning:")  # fmt: skip
 
 st.header("Freshness of each source")
 ui.table(data.quality.source_freshness())

@@ -15,6 +15,7 @@ def load_summary() -> pd.DataFrame:
                count(*) as files,
                count(*) filter (where status = 'loaded') as files_loaded,
                count(*) filter (where status = 'failed') as files_failed,
+               count(*) filter (where status = 'rejected') as files_rejected,
                cast(coalesce(sum(rows_read), 0) as bigint) as rows_read,
                cast(coalesce(sum(rows_loaded), 0) as bigint) as rows_loaded,
                cast(coalesce(sum(rows_quarantined), 0) as bigint) as rows_quarantined,
@@ -65,10 +66,13 @@ def publish_info() -> pd.DataFrame:
 
 
 def check_results() -> pd.DataFrame:
+    """The last run's checks; `outcome` is passed / warning / failed, as the publish step
+    worded it (a WARN-severity check that did not pass is a warning, not a failure)."""
     return run(
         """
-        select check_name, asset, passed, severity, description, checked_at
+        select check_name, asset, outcome, severity, description, checked_at
         from meta.check_results
-        order by passed, severity, asset, check_name
+        order by case outcome when 'failed' then 0 when 'warning' then 1 else 2 end,
+                 asset, check_name
         """
     )

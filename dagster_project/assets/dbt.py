@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,15 @@ from dagster_dbt.asset_utils import (
 )
 
 from dagster_project.assets.dbt_in_process import DbtRun, asset_events, load_manifest
+from dagster_project.assets.lock import LOCK_KEY
 from dagster_project.build_state import (
+    build_fingerprint,
     plan_build,
     record_build,
     record_table_versions,
     state_dir,
 )
+from dagster_project.publish import published_build
 from dagster_project.resources import connect_warehouse
 from dagster_project.settings import DBT_PROJECT_DIR, get_settings
 
@@ -115,6 +119,7 @@ def build_dbt_assets():
         dagster_dbt_translator=WarehouseTranslator(
             settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
         ),
+        required_resource_keys={LOCK_KEY},
     )
     def warehouse_dbt_assets(context: AssetExecutionContext):
         """`dbt build` (seeds, models and their tests) of what changed since the last build."""
@@ -140,6 +145,10 @@ def build_changed(context: AssetExecutionContext):
     else:
         with connect_warehouse(settings, read_only=True) as con:
             plan = plan_build(con, settings, dbt_project.manifest_path)
+        if plan.nothing_to_do and published_build(settings) != build_fingerprint(settings):
+            # The last build was never published (its run was killed or failed after
+            # dbt): rebuilding the one-row marts.dim_build lets the publish step run.
+            plan = replace(plan, select=("dim_build",), reasons=("the last build is unpublished",))
         if plan.nothing_to_do:
             context.log.info("Nothing changed since the last successful build: dbt skipped.")
             return

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
+from dagster_project.assets.lock import LOCK_KEY
 from dagster_project.build_state import build_fingerprint
 from dagster_project.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 from dagster_project.settings import Settings, get_settings
@@ -287,6 +288,7 @@ def _swap_in(staging: Path, final: Path) -> None:
     group_name="publish",
     partitions_def=fiscal_quarter_partitions,
     deps=[AssetKey(["marts", name]) for name in OMB_MODELS],
+    required_resource_keys={LOCK_KEY},
     description="The OMB quarterly CX data collection (Touchpoints upload files, driver "
     "summary, manifest) under $CX_DATA_DIR/published/exports/FY<Y>-Q<Q>/.",
     kinds={"csv"},

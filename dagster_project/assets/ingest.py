@@ -23,6 +23,7 @@ from dagster import (
     asset,
 )
 
+from dagster_project.assets.lock import LOCK_KEY
 from dagster_project.checks import check_specs, run_checks
 from dagster_project.loader import LoadSummary, load_source
 from dagster_project.resources import connect_warehouse
@@ -124,6 +125,7 @@ def build_ingest_asset(source: str):
             f"Record key: {', '.join(spec.key)} (a later delivery replaces the earlier one)."
         ),
         check_specs=check_specs(source),
+        required_resource_keys={LOCK_KEY},
     )
     def _ingest(context: AssetExecutionContext):
         # `cxwh pipeline` asks for a progress bar (bytes loaded) on the terminal.

@@ -9,7 +9,8 @@ from dagster import (
     asset,
 )
 
-from dagster_project.build_state import current_code_digest, table_versions
+from dagster_project.assets.lock import LOCK_KEY
+from dagster_project.build_state import build_fingerprint, current_code_digest, table_versions
 from dagster_project.publish import CheckResult, publish_snapshot
 from dagster_project.settings import get_settings
 
@@ -46,6 +47,7 @@ def build_publish_asset():
         key=PUBLISH_KEY,
         group_name="publish",
         deps=[BUILD_KEY],
+        required_resource_keys={LOCK_KEY},
         description="A consistent read-only copy of the marts under $CX_DATA_DIR/published/, "
         "switched atomically; the only thing the dashboard opens.",
         kinds={"duckdb"},
@@ -65,6 +67,7 @@ def publish(context: AssetExecutionContext) -> MaterializeResult:
         checks=checks,
         versions=table_versions(settings),
         code_digest=current_code_digest(settings),
+        build_fingerprint=build_fingerprint(settings),
     )
     failed = [c for c in checks if c.failed]
     warned = [c for c in checks if c.warned]

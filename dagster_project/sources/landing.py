@@ -48,7 +48,8 @@ def _entry(path: Path, landing: Path) -> LandingFile:
     st = os.lstat(path)
     problem = None
     if stat.S_ISLNK(st.st_mode):
-        problem = "a symbolic link: not followed (landing files must be regular files)"
+        what = "a symbolic link to a folder" if os.path.isdir(path) else "a symbolic link"
+        problem = f"{what}: not followed (landing files must be regular files)"
     elif not stat.S_ISREG(st.st_mode):
         problem = "not a regular file (a FIFO, socket or device): not opened"
     elif not Path(os.path.realpath(path)).is_relative_to(landing):

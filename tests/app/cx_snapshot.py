@@ -85,7 +85,7 @@ META_FALLBACK = {
     "source_freshness": "source varchar, last_loaded_at timestamptz, "
     "last_delivered_at timestamptz, files_loaded bigint",
     "check_results": "check_name varchar, asset varchar, passed boolean, severity varchar, "
-    "description varchar, checked_at timestamptz",
+    "description varchar, checked_at timestamptz, outcome varchar",
 }
 
 
@@ -604,6 +604,7 @@ def rows() -> dict[str, list[dict]]:
                 severity="ERROR",
                 description="ok",
                 checked_at=ts(2026, 1, 15),
+                outcome="passed",
             ),
             dict(
                 check_name="not_null_fct_response_service_id",
@@ -612,6 +613,7 @@ def rows() -> dict[str, list[dict]]:
                 severity="WARN",
                 description="2 nulls",
                 checked_at=ts(2026, 1, 15),
+                outcome="warning",
             ),
         ],  # fmt: skip
     }

@@ -104,6 +104,11 @@ def test_data_quality_counts_files_quarantine_and_checks():
     assert reasons.loc["unknown queue", "n_rows"] == 5
     assert set(frame(at, "last_delivered_at").source) == {"contact_center", "touchpoints"}
     assert "not_null_fct_response_service_id" in texts(at)
+    # a WARN check that did not pass is a warning, not a failure (one wording everywhere)
+    assert [w.value for w in at.warning] == [
+        "1 warning(s) in the last run: not_null_fct_response_service_id on fct_response"
+    ]
+    assert not at.error
     assert "run-abc123" in texts(at)
 
 

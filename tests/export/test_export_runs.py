@@ -11,6 +11,7 @@ from dagster import materialize
 
 import dagster_project.assets.export as export
 from dagster_project.assets.export import ExportError, omb_quarterly_export, write_export
+from dagster_project.assets.lock import LOCK_KEY, PipelineLockResource
 
 FOLDER = "FY2025-Q2"
 
@@ -83,7 +84,11 @@ def test_a_warehouse_open_for_writing_in_this_process_fails_the_same_way(data_di
 
 def test_the_asset_exports_the_quarter_of_its_partition(data_dir):
     # 2025-01-01 starts FY2025 Q2.
-    result = materialize([omb_quarterly_export], partition_key="2025-01-01")
+    result = materialize(
+        [omb_quarterly_export],
+        partition_key="2025-01-01",
+        resources={LOCK_KEY: PipelineLockResource()},
+    )
     assert result.success
     [mat] = result.asset_materializations_for_node("published__omb_export")
     meta = {k: v.value for k, v in mat.metadata.items()}

@@ -1,0 +1,85 @@
+"""Set-based batches: one parse for many files, and each file still accounted on its own."""
+
+from __future__ import annotations
+
+from dagster_project.loader import load_source
+from dagster_project.sources.csvfile import MAX_LINE_BYTES
+
+HEADER = (
+    "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"
+    "answer_01,answer_02,answer_03,answer_04\n"
+)
+
+
+def row(sid: str, thumbs: str = "1", comment: str = "", when: str = "2025-01-15T10:00:00Z") -> str:
+    return f"{sid},F,a11_v2,fsa-fafsa,web,{when},/,UA,,{thumbs},,,{comment}\n"
+
+
+def test_an_unparseable_file_fails_alone_and_the_batch_loads(land, sql):
+    land("touchpoints", "a.csv", HEADER + row("1") + row("2", "0") + row("x", "7"), 1)
+    # one line longer than DuckDB's line limit: the multi-file read of the batch fails
+    land("touchpoints", "bad.csv", HEADER + row("9") + "z" * (MAX_LINE_BYTES + 10) + "\n", 2)
+    land("touchpoints", "c.csv", HEADER + row("3") + row("4", "maybe"), 3)
+    summary = load_source("touchpoints")
+    assert [(f.source_file, f.status, f.rows_read, f.rows_loaded, f.rows_quarantined,
+             f.answers_quarantined) for f in summary.files] == [
+        ("touchpoints/a.csv", "loaded", 3, 3, 0, 1),
+        ("touchpoints/bad.csv", "rejected", 0, 0, 0, 0),
+        ("touchpoints/c.csv", "loaded", 2, 2, 0, 1),
+    ]  # fmt: skip
+    bad = summary.files[1]
+    assert bad.message.startswith("could not be read: a line is longer than 8 MiB")
+    assert "zzzz" not in bad.message  # nothing of the file's content
+    assert sql("select submission_id from raw.touchpoints order by 1") == [
+        ("1",), ("2",), ("3",), ("4",), ("x",),
+    ]  # fmt: skip
+    assert sql(
+        "select count(*) from raw.quarantine where _source_file = 'touchpoints/bad.csv'"
+    ) == [(0,)]
+    # rejected is final: the next run does not read it again; a fixed copy under a new
+    # name loads as usual
+    land("touchpoints", "bad-fixed.csv", HEADER + row("9"), 4)
+    again = load_source("touchpoints")
+    assert [(f.source_file, f.status) for f in again.files] == [
+        ("touchpoints/bad-fixed.csv", "loaded")
+    ]
+    assert again.files_already_logged == 3
+
+
+def test_the_same_record_in_two_files_of_one_batch_later_delivery_wins(land, sql):
+    land("touchpoints", "day1.csv", HEADER + row("1", "1", "old") + row("2", "1", "keep"), 1)
+    land("touchpoints", "day2.csv", HEADER + row("1", "0", "newer") + row("1", "0", "newest"), 2)
+    land("touchpoints", "day3.csv", HEADER + row("3"), 3)
+    summary = load_source("touchpoints")
+    assert summary.batches == 1  # all three in one set-based pass
+    # as if loaded one by one: day2 replaces day1's key 1 and its own first occurrence
+    assert [
+        (f.source_file, f.rows_read, f.rows_loaded, f.rows_replaced) for f in summary.files
+    ] == [
+        ("touchpoints/day1.csv", 2, 2, 0),
+        ("touchpoints/day2.csv", 2, 2, 2),
+        ("touchpoints/day3.csv", 1, 1, 0),
+    ]
+    assert sql(
+        "select submission_id, answer_01, comment, _source_file, _row_number"
+        " from raw.touchpoints order by 1"
+    ) == [
+        ("1", 0, "newest", "touchpoints/day2.csv", 2),
+        ("2", 1, "keep", "touchpoints/day1.csv", 2),
+        ("3", 1, None, "touchpoints/day3.csv", 1),
+    ]
+    # a later run's re-delivery replaces the stored version (one replacement, counted)
+    land("touchpoints", "day4.csv", HEADER + row("2", "0", "corrected"), 4)
+    [later] = load_source("touchpoints").files
+    assert (later.rows_loaded, later.rows_replaced) == (1, 1)
+    assert sql("select comment from raw.touchpoints where submission_id = '2'") == [("corrected",)]
+
+
+def test_batches_are_bounded_in_size(land, sql, monkeypatch):
+    monkeypatch.setenv("CX_INGEST_BATCH_MB", "0.0002")  # ~200 bytes: one file a batch
+    for i in range(3):
+        land("touchpoints", f"f{i}.csv", HEADER + row(str(i)), i)
+    summary = load_source("touchpoints")
+    assert summary.batches == 3
+    assert sql("select count(*) from raw.touchpoints") == [(3,)]
+    assert len({r[0] for r in sql("select batch_id from raw.load_log")}) == 3
