@@ -244,18 +244,23 @@ periods as (
            case when month(d) >= 10 then 1 when month(d) <= 3 then 2
                 when month(d) <= 6 then 3 else 4 end as fiscal_quarter
     from answers
+),
+counts as (
+    select service_id, fiscal_year, fiscal_quarter,
+           case when grouping(channel) = 1 then 'all' else channel end as channel, driver,
+           count(*) as n, count(*) filter (where is_positive) as n_positive
+    from periods
+    group by grouping sets ((service_id, fiscal_year, fiscal_quarter, channel, driver),
+                            (service_id, fiscal_year, fiscal_quarter, driver))
 )
-select service_id, fiscal_year, fiscal_quarter,
-       case when grouping(channel) = 1 then 'all' else channel end as channel, driver,
-       count(*) as n, count(*) filter (where is_positive) as n_positive
-from periods
-group by grouping sets ((service_id, fiscal_year, fiscal_quarter, channel, driver),
-                        (service_id, fiscal_year, fiscal_quarter, driver))
+select *, 100.0 * n_positive / n as score, n < $min_n as is_suppressed
+from counts
 """
 
 
 def floor_scores(landing: Path, con: duckdb.DuckDBPyConnection | None = None) -> pd.DataFrame:
-    """(service_id, fiscal_year, fiscal_quarter, channel, driver) -> n, n_positive."""
+    """(service_id, fiscal_year, fiscal_quarter, channel, driver) -> n, n_positive,
+    score (the unrounded positive share, 0-100) and is_suppressed."""
     con = con or duckdb.connect()
     tmp = Path(tempfile.mkdtemp(prefix="cxwh-floor-"))
     con.execute("set TimeZone = 'UTC'")
@@ -272,7 +277,7 @@ def floor_scores(landing: Path, con: duckdb.DuckDBPyConnection | None = None) ->
     ]
     union = UNION_ALL.join(f"select * from ({p})" for p in parts)
     con.execute(f"create or replace temp view all_answers as {union}")
-    df = con.execute(SCORES_SQL).df()
+    df = con.execute(SCORES_SQL, {"min_n": L.min_reportable_n()}).df()
     shutil.rmtree(tmp, ignore_errors=True)
     return df.sort_values(L.SCORE_KEY, ignore_index=True)
 

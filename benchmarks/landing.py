@@ -136,5 +136,13 @@ def driver_scales() -> list[str]:
     return sorted(p for p in pairs if p.endswith((":likert5", ":thumbs")))
 
 
+def min_reportable_n() -> int:
+    """Cells with fewer answers are suppressed (METRICS.md), from dbt_project.yml's vars."""
+    import yaml
+
+    text = (PROJECT_ROOT / "dbt" / "dbt_project.yml").read_text(encoding="utf-8")
+    return int(yaml.safe_load(text)["vars"]["min_reportable_n"])
+
+
 def driver_keys() -> list[str]:
     return sorted(r["driver"] for r in _seed("a11_questions"))

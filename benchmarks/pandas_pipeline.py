@@ -193,7 +193,8 @@ def api_answers(files: list[L.LandingFile]) -> pd.DataFrame:
 
 
 def pandas_scores(landing: Path) -> pd.DataFrame:
-    """(service_id, fiscal_year, fiscal_quarter, channel, driver) -> n, n_positive."""
+    """(service_id, fiscal_year, fiscal_quarter, channel, driver) -> n, n_positive,
+    score (the unrounded positive share, 0-100) and is_suppressed."""
     answers = pd.concat(
         [
             touchpoint_answers(L.delivered_files(landing, "touchpoints", (".csv",))),
@@ -216,7 +217,10 @@ def pandas_scores(landing: Path) -> pd.DataFrame:
         n=("is_positive", "size"), n_positive=("is_positive", "sum")
     )
     scores = pd.concat([per_channel, overall.assign(channel="all")], ignore_index=True)
-    return scores[[*L.SCORE_KEY, "n", "n_positive"]].sort_values(L.SCORE_KEY, ignore_index=True)
+    scores["score"] = 100.0 * scores["n_positive"] / scores["n"]
+    scores["is_suppressed"] = scores["n"] < L.min_reportable_n()
+    columns = [*L.SCORE_KEY, "n", "n_positive", "score", "is_suppressed"]
+    return scores[columns].sort_values(L.SCORE_KEY, ignore_index=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,10 +1,13 @@
 """`make bench`: generate, run the pipeline, the floor and pandas, check, report.
 
-Per scale: `cxwh generate` → full `cxwh pipeline` (phases from its --summary-json)
-→ the bare-DuckDB floor → the pandas pipeline → correctness gate (floor = pandas =
-marts on every cell) → a 1 % incremental delivery and a second `cxwh pipeline` (and
-the gate again) → the dashboard's queries. Every phase is a subprocess whose process
-tree's peak RSS is sampled. Exit status 1 if any gate fails or the pipeline fails.
+Per scale: `cxwh generate` → full `cxwh pipeline` (phases and dbt nodes from its
+--summary-json) → the bare-DuckDB floor and the pandas pipeline → correctness gate
+(floor = pandas = marts on every cell: n, n_positive, score, suppression) → a 1 %
+incremental delivery, a second `cxwh pipeline` and the gate again (floor and pandas
+re-run on the grown landing zone) → a third run with nothing new → the dashboard's
+queries. Every phase is a subprocess whose process tree's peak RSS is sampled. Exit
+status 1 if a gate fails (a baseline that did not finish fails it, unless pandas ran
+out of memory or time, which the report states) or a pipeline run fails.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import psutil
 from benchmarks import floor as F
 from benchmarks import landing as L
 from benchmarks.measure import GIB, Measured, fmt_bytes, run_measured
-from benchmarks.report import ScaleResult, chart_svg, prepend, run_section
+from benchmarks.report import Gate, PipelineRun, ScaleResult, chart_svg, prepend, run_section
 
 PY = sys.executable
 # As an activated venv would: the subprocesses find the venv's `dbt` and `cxwh`.
@@ -66,38 +69,56 @@ def _cxwh(*args: str) -> list[str]:
     return [PY, "-m", "dagster_project.cli", *args]
 
 
-def scores_of(path: Path) -> dict[tuple, tuple[int, int]]:
-    df = pd.read_parquet(path)
-    return _cells(df)
+# What every comparison checks, per cell: the counts and the suppression flag exactly,
+# the score to the half of the last digit the mart publishes (4 decimals).
+VALUES = ("n", "n_positive", "score", "is_suppressed")
+SCORE_TOLERANCE = 0.5e-4 + 1e-9
+Cell = tuple[int, int, float, bool]
 
 
-def _cells(df: pd.DataFrame) -> dict[tuple, tuple[int, int]]:
+def scores_of(path: Path) -> dict[tuple, Cell]:
+    return _cells(pd.read_parquet(path))
+
+
+def _cells(df: pd.DataFrame) -> dict[tuple, Cell]:
     df = df[df["n"] > 0]
     return {
-        (s, int(y), int(q), c, d): (int(n), int(p))
-        for s, y, q, c, d, n, p in df[[*L.SCORE_KEY, "n", "n_positive"]].itertuples(index=False)
+        (s, int(y), int(q), c, d): (int(n), int(p), float(score), bool(sup))
+        for s, y, q, c, d, n, p, score, sup in df[[*L.SCORE_KEY, *VALUES]].itertuples(index=False)
     }
 
 
-def mart_scores(data_dir: Path) -> dict[tuple, tuple[int, int]]:
+def mart_scores(data_dir: Path) -> dict[tuple, Cell]:
     published = data_dir / "published"
     name = (published / "CURRENT").read_text().strip()
     with duckdb.connect(str(published / name), read_only=True) as con:
         df = con.execute(
-            f"select {', '.join(L.SCORE_KEY)}, n, n_positive "
+            f"select {', '.join(L.SCORE_KEY)}, {', '.join(VALUES)} "
             "from marts.agg_quarterly_service_scores"
         ).df()
     return _cells(df)
 
 
+MISSING: Cell = (0, 0, 0.0, True)
+
+
+def _same(a: Cell, b: Cell) -> bool:
+    return a[0] == b[0] and a[1] == b[1] and a[3] == b[3] and abs(a[2] - b[2]) <= SCORE_TOLERANCE
+
+
 def compare(named: dict[str, dict]) -> tuple[int, list[str]]:
-    """(cells, mismatches) between score tables {name: {key: (n, n_positive)}}."""
+    """(cells, mismatches) between score tables {name: {key: (n, n_positive, score,
+    is_suppressed)}}: a cell one side lacks counts as a mismatch."""
     keys = sorted(set().union(*named.values()))
     bad = []
     for k in keys:
-        values = {name: cells.get(k, (0, 0)) for name, cells in named.items()}
-        if len(set(values.values())) > 1:
-            shown = ", ".join(f"{name} (n, n_positive) = {v}" for name, v in values.items())
+        values = {name: cells.get(k, MISSING) for name, cells in named.items()}
+        first = next(iter(values.values()))
+        if not all(_same(first, v) for v in values.values()):
+            shown = ", ".join(
+                f"{name} ({', '.join(VALUES)}) = ({v[0]}, {v[1]}, {v[2]:.4f}, {v[3]})"
+                for name, v in values.items()
+            )
             bad.append(f"{'/'.join(map(str, k))}: {shown}")
     return len(keys), bad
 
@@ -191,22 +212,65 @@ def _pipeline(tag: str, work: Path, name: str) -> tuple[Measured, dict]:
 
 def _baseline(tag: str, work: Path, module: str, out: Path, **limits) -> Measured:
     cmd = [PY, "-m", f"benchmarks.{module}", str(work / "landing"), str(out)]
-    log = work / "logs" / f"{module}.log"
+    log = work / "logs" / f"{out.stem}.log"
     return _measured(tag, module, run_measured(cmd, env=PATH_ENV, log=log, **limits))
 
 
-def _gate(tag: str, named: dict[str, dict], res_list: list[str]) -> int:
-    cells, bad = compare(named)
-    res_list.extend(bad)
-    if bad:
-        say(
-            tag, f"CORRECTNESS GATE FAILED: {len(bad)} of {cells} cells differ ({', '.join(named)})"
-        )
-        for line in bad[:20]:
+def _pandas_status(m: Measured) -> str:
+    if m.ok:
+        return "ok"
+    if m.timed_out:
+        return "timeout"
+    log = m.log.read_text(errors="replace") if m.log else ""
+    if m.returncode in (3, -9) or "MemoryError" in log:
+        return "out of memory"
+    return "failed"
+
+
+def gate(tag: str, work: Path, name: str, run: PipelineRun) -> Gate:
+    """Floor, pandas and the published marts on every cell, after one pipeline run.
+
+    A baseline that did not finish fails the gate, unless the reason is one the report
+    states and that says nothing about correctness: pandas running out of its memory cap
+    or its time limit (at 10M it needs more than the machine has)."""
+    g = Gate(name)
+    suffix = "" if name == "full" else f"-{name}"
+    g.floor = _baseline(tag, work, "floor", work / f"floor{suffix}.parquet")
+    g.pandas = _baseline(tag, work, "pandas_pipeline", work / f"pandas{suffix}.parquet",
+                         timeout=PANDAS_TIMEOUT, memory_limit=PANDAS_MEMORY)  # fmt: skip
+    g.pandas_status = _pandas_status(g.pandas)
+    named = {"marts": mart_scores(work)}
+    if g.floor.ok:
+        named["floor"] = scores_of(work / f"floor{suffix}.parquet")
+    else:
+        g.mismatches.append(f"the floor did not finish (exit {g.floor.returncode}): "
+                            + g.floor.tail(3).replace("\n", " | "))  # fmt: skip
+    if g.pandas_status == "ok":
+        named["pandas"] = scores_of(work / f"pandas{suffix}.parquet")
+    elif g.pandas_status == "failed":
+        g.mismatches.append(f"the pandas baseline failed (exit {g.pandas.returncode}): "
+                            + g.pandas.tail(3).replace("\n", " | "))  # fmt: skip
+    g.compared = list(named)
+    g.cells, bad = compare(named) if len(named) > 1 else (0, [])
+    g.mismatches.extend(bad)
+    if g.mismatches or len(named) < 2:
+        say(tag, f"CORRECTNESS GATE ({name}) FAILED: {len(bad)} of {g.cells} cells differ "
+                 f"({' / '.join(named)}); {len(g.mismatches) - len(bad)} baselines did not run")  # fmt: skip
+        for line in g.mismatches[:20]:
             print("   ", line, flush=True)
     else:
-        say(tag, f"correctness gate passed: {cells} cells equal ({' = '.join(named)})")
-    return cells
+        shown = " = ".join(named)
+        extra = f" (pandas: {g.pandas_status})" if g.pandas_status != "ok" else ""
+        say(tag, f"correctness gate ({name}) passed: {g.cells} cells equal ({shown}){extra}")
+    return g
+
+
+def _run(tag: str, work: Path, name: str) -> PipelineRun:
+    m, summary = _pipeline(tag, work, name)
+    dbt = summary.get("dbt") or {}
+    say(tag, f"  dbt: {dbt.get('nodes', 0)} nodes {dbt.get('by_kind', {})}")
+    return PipelineRun(m, bool(m.ok and summary.get("success")),
+                       summary.get("step_seconds", {}), dbt)  # fmt: skip
 
 
 def run_scale(n: int, root: Path, seed: int, runs: int) -> ScaleResult:
@@ -217,42 +281,30 @@ def run_scale(n: int, root: Path, seed: int, runs: int) -> ScaleResult:
     gen = run_measured(_cxwh("generate", "--responses", str(n), "--seed", str(seed), "--out",
                              str(work / "landing"), "--quiet"), log=work / "logs" / "generate.log")  # fmt: skip
     _measured(tag, f"generate ({n:,} responses)", gen)
-    pipe, summary = _pipeline(tag, work, "pipeline")
-    res = ScaleResult(tag, n, gen, pipe, steps=summary.get("step_seconds", {}))
-    if not (pipe.ok and summary.get("success")):
+    res = ScaleResult(tag, n, gen, _run(tag, work, "pipeline"))
+    if not res.full.success:
         say(tag, "the pipeline FAILED: no gate, no incremental, no dashboard for this scale")
-        res.mismatches.append("pipeline failed: " + pipe.tail(5).replace("\n", " | "))
+        res.failures.append("pipeline failed: " + res.full.measured.tail(5).replace("\n", " | "))
         return res
-    res.floor = _baseline(tag, work, "floor", work / "floor.parquet")
-    res.pandas = _baseline(tag, work, "pandas_pipeline", work / "pandas.parquet",
-                           timeout=PANDAS_TIMEOUT, memory_limit=PANDAS_MEMORY)  # fmt: skip
-    log = res.pandas.log.read_text(errors="replace") if res.pandas.log else ""
-    if res.pandas.ok:
-        res.pandas_status = "ok"
-    elif res.pandas.timed_out:
-        res.pandas_status = "timeout"
-    elif res.pandas.returncode in (3, -9) or "MemoryError" in log:
-        res.pandas_status = "out of memory"
-    else:
-        res.pandas_status = "failed"
-    named = {"floor": scores_of(work / "floor.parquet"), "marts": mart_scores(work)}
-    if res.pandas_status == "ok":
-        named["pandas"] = scores_of(work / "pandas.parquet")
-    res.cells = _gate(tag, named, res.mismatches)
+    res.gates.append(gate(tag, work, "full", res.full))
 
     inc = max(n // 100, MIN_INCREMENT)
     deliver_increment(tag, work, inc, seed + 1, res)
     res.inc_responses = inc
-    res.incremental, summary2 = _pipeline(tag, work, "incremental")
-    if res.incremental.ok and summary2.get("success"):
-        _baseline(tag, work, "floor", work / "floor-inc.parquet")
-        named = {"floor": scores_of(work / "floor-inc.parquet"), "marts": mart_scores(work)}
-        _gate(tag, named, res.inc_mismatches)
+    res.incremental = _run(tag, work, "incremental")
+    if res.incremental.success:
+        res.gates.append(gate(tag, work, "incremental", res.incremental))
     else:
         failed = [
-            ln for ln in res.incremental.tail(60).splitlines() if "FAIL" in ln or "rror" in ln
+            ln
+            for ln in res.incremental.measured.tail(60).splitlines()
+            if "FAIL" in ln or "rror" in ln
         ]
-        res.inc_mismatches.append("incremental pipeline failed: " + " | ".join(failed[-3:]))
+        res.failures.append("incremental pipeline failed: " + " | ".join(failed[-3:]))
+
+    res.rerun = _run(tag, work, "nothing-new")
+    if not res.rerun.success:
+        res.failures.append("the run with nothing new failed")
 
     out = work / "dashboard.json"
     dash = run_measured([PY, "-m", "benchmarks.dashboard", str(out), str(runs)],
@@ -292,8 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument(
         "--scales",
-        default="100k,1m,10m",
-        help="comma list of response counts: 100k, 1m, 10m or integers (default 100k,1m,10m)",
+        default="20k,100k,1m,10m",
+        help="comma list of response counts: 20k, 1m, 10m or integers "
+        "(default 20k,100k,1m,10m: the demo, and the scales the targets are set at)",
     )
     ap.add_argument(
         "--out",
@@ -339,12 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nResults added to {args.out}; chart {args.out.parent / 'time_vs_scale.svg'}\n")
     ok = True
     for r in results:
-        pandas = f"{r.pandas.seconds:,.1f} s" if r.pandas_status == "ok" else r.pandas_status
-        floor = f"{r.floor.seconds:,.1f} s" if r.floor else "not run"
-        inc = f"{100 * r.incremental.seconds / r.pipeline.seconds:.1f} %" if r.incremental else "—"
-        print(f"{r.label:>6}: pipeline {r.pipeline.seconds:,.1f} s (peak {fmt_bytes(r.pipeline.peak_rss)}), "
-              f"floor {floor}, pandas {pandas}, incremental {inc}, dashboard max p95 "
-              f"{r.max_p95 or float('nan'):.0f} ms, gate {'PASSED' if r.gate_ok else 'FAILED'}")  # fmt: skip
+        print(r.one_line())
         ok = ok and r.gate_ok
     if not ok:
         print(

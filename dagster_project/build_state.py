@@ -163,8 +163,8 @@ def table_versions(settings: Settings) -> dict[str, str]:
 
 def record_table_versions(settings: Settings, built: list[str], version: str) -> None:
     """Note that the models in `built` were (re)built by the run `version`: the
-    publish copies those, and reuses the tables of the others. Recorded even when the
-    build failed later: a table rebuilt is changed, published or not."""
+    publish tells those from the tables it publishes as they were. Recorded even when
+    the build failed later: a table rebuilt is changed, published or not."""
     if not built:
         return
     versions = table_versions(settings) | dict.fromkeys(built, version)
@@ -175,7 +175,28 @@ def record_table_versions(settings: Settings, built: list[str], version: str) ->
     tmp.replace(folder / "table_versions.json")
 
 
-def current_code_digest(settings: Settings) -> str | None:
-    """The code digest of the last successful build (`record_build`)."""
-    state = _read_state(state_dir(settings))
-    return None if state is None else state.get("code_digest")
+def last_dbt_run(settings: Settings, since: float) -> dict | None:
+    """What the dbt invocation of this run executed, from dbt's run_results.json:
+    node counts by kind, dbt's elapsed time and the slowest nodes. None when dbt did
+    not run since `since` (a POSIX time): nothing changed, or it never started."""
+    path = state_dir(settings) / "target" / "run_results.json"
+    try:
+        if path.stat().st_mtime < since:
+            return None
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    kinds: dict[str, int] = {}
+    timed = []
+    for r in data.get("results", []):
+        # model.<project>.<name>; a test's id ends in a hash after its name
+        kind, _, name = r["unique_id"].split(".")[:3]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        timed.append((round(r.get("execution_time") or 0.0, 3), name))
+    timed.sort(reverse=True)
+    return {
+        "nodes": sum(kinds.values()),
+        "by_kind": kinds,
+        "seconds": round(data.get("elapsed_time") or 0.0, 3),
+        "slowest": [{"node": n, "seconds": s} for s, n in timed[:10]],
+    }

@@ -128,6 +128,14 @@ def _print_summary(result, instance, settings: Settings, since: datetime, elapse
     if snap is not None:
         print(f"Published snapshot: {snap}")
     steps = step_seconds(instance, result.run_id)
+    from dagster_project.build_state import last_dbt_run
+
+    dbt = last_dbt_run(settings, since.timestamp())
+    if dbt is None:
+        print("dbt: no nodes ran (nothing new or changed, or the run stopped before dbt).")
+    else:
+        kinds = ", ".join(f"{n} {k}s" for k, n in sorted(dbt["by_kind"].items()))
+        print(f"dbt: {dbt['nodes']} nodes ({kinds}) in {dbt['seconds']:,.1f} s.")
     print("Time by phase: " + ", ".join(f"{k} {v:,.1f} s" for k, v in phase_seconds(steps).items()))
     print(f"Run {result.run_id} took {elapsed:,.1f} s. Inspect it with `make dev`.")
     return {
@@ -135,6 +143,7 @@ def _print_summary(result, instance, settings: Settings, since: datetime, elapse
         "success": result.success,
         "seconds": elapsed,
         "step_seconds": steps,
+        "dbt": dbt or {"nodes": 0, "by_kind": {}, "seconds": 0.0, "slowest": []},
         "checks_run": len(checks),
         "checks_failed": len(failed),
         "checks_warned": len(warned),

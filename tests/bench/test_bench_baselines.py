@@ -13,6 +13,7 @@ from bench_landing import write_landing
 from benchmarks.floor import floor_scores
 from benchmarks.landing import SCORE_KEY
 from benchmarks.pandas_pipeline import pandas_scores
+from dagster_project.generate import generate_feeds
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +43,42 @@ def test_pandas_matches_hand_counts(landing):
     assert got == expected
 
 
+def _every_value(df: pd.DataFrame) -> dict:
+    from benchmarks.run import _cells as cells_with_scores
+
+    return cells_with_scores(df)
+
+
 def test_floor_equals_pandas_on_every_cell(landing):
+    from benchmarks.run import compare
+
     root, _ = landing
-    assert _cells(floor_scores(root)) == _cells(pandas_scores(root))
+    cells, bad = compare(
+        {"floor": _every_value(floor_scores(root)), "pandas": _every_value(pandas_scores(root))}
+    )
+    assert cells > 0 and bad == []
+
+
+def test_scores_and_suppression_are_computed_by_both(landing):
+    root, _ = landing
+    for df in (floor_scores(root), pandas_scores(root)):
+        assert ((df["score"] - 100 * df["n_positive"] / df["n"]).abs() < 1e-9).all()
+        assert (df["is_suppressed"] == (df["n"] < 10)).all()
+        assert df["is_suppressed"].any()  # the hand-made landing zone has small cells
 
 
 def test_floor_equals_pandas_on_a_generated_landing_zone(tmp_path):
-    generate = pytest.importorskip("dagster_project.generate")
     landing = tmp_path / "landing"
-    generate.generate_feeds(out_dir=landing, responses=3000, seed=7, progress=False)
+    generate_feeds(out_dir=landing, responses=3000, seed=7, progress=False)
     floor = _cells(floor_scores(landing))
     assert floor  # the generated feeds hold answers
     assert floor == _cells(pandas_scores(landing))
+    from benchmarks.run import compare
+
+    cells, bad = compare(
+        {
+            "floor": _every_value(floor_scores(landing)),
+            "pandas": _every_value(pandas_scores(landing)),
+        }
+    )
+    assert cells == len(floor) and bad == []

@@ -1,0 +1,128 @@
+"""The benchmark's correctness gate fails when it should, without running a pipeline.
+
+The floor, pandas and the marts are replaced by score tables written here; the
+subprocesses that would compute them are replaced by their exit statuses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmarks import run as R
+from benchmarks.measure import Measured
+from benchmarks.report import Gate, PipelineRun, ScaleResult
+
+KEY = ("SVC-1", 2026, 2, "web", "trust")
+CELL = (40, 30, 75.0, False)
+
+
+def _measured(returncode: int = 0, log: Path | None = None, timed_out: bool = False) -> Measured:
+    return Measured(["x"], 1.0, 1, returncode, timed_out, log)
+
+
+def test_equal_tables_pass_and_the_cells_are_counted():
+    other = ("SVC-1", 2026, 2, "all", "trust")
+    tables = {name: {KEY: CELL, other: CELL} for name in ("marts", "floor", "pandas")}
+    assert R.compare(tables) == (2, [])
+
+
+@pytest.mark.parametrize(
+    ("changed", "why"),
+    [
+        ((40, 29, 72.5, False), "n_positive"),
+        ((40, 30, 75.0001, False), "a score off by more than the rounding"),
+        ((40, 30, 75.0, True), "the suppression flag"),
+    ],
+)
+def test_any_value_that_differs_fails(changed, why):
+    _, bad = R.compare({"marts": {KEY: CELL}, "floor": {KEY: changed}})
+    assert len(bad) == 1, why
+    assert "SVC-1/2026/2/web/trust" in bad[0]
+
+
+def test_the_published_rounding_is_not_a_mismatch():
+    _, bad = R.compare(
+        {"marts": {KEY: (3, 1, 33.3333, False)}, "floor": {KEY: (3, 1, 100 / 3, False)}}
+    )
+    assert bad == []
+
+
+def test_a_cell_one_side_lacks_is_a_mismatch():
+    cells, bad = R.compare({"marts": {KEY: CELL}, "floor": {}})
+    assert cells == 1 and len(bad) == 1
+
+
+def _scores(path: Path) -> Path:
+    pd.DataFrame([dict(zip([*R.L.SCORE_KEY, *R.VALUES], [*KEY, *CELL], strict=True))]).to_parquet(
+        path
+    )
+    return path
+
+
+@pytest.fixture
+def fake_baselines(tmp_path, monkeypatch):
+    """Baselines that 'exit' with the status a test sets; the marts hold KEY."""
+    outcome = {"floor": _measured(), "pandas_pipeline": _measured()}
+
+    def baseline(tag, work, module, out, **limits):
+        m = outcome[module]
+        if m.ok:
+            _scores(out)
+        return m
+
+    monkeypatch.setattr(R, "_baseline", baseline)
+    monkeypatch.setattr(R, "mart_scores", lambda work: {KEY: CELL})
+    return outcome
+
+
+def _gate(tmp_path) -> Gate:
+    run = PipelineRun(_measured(), True)
+    return R.gate("t", tmp_path, "full", run)
+
+
+def test_all_three_agree(tmp_path, fake_baselines):
+    g = _gate(tmp_path)
+    assert g.ok and g.compared == ["marts", "floor", "pandas"] and g.cells == 1
+
+
+def test_a_pandas_crash_fails_the_gate(tmp_path, fake_baselines):
+    log = tmp_path / "pandas.log"
+    log.write_text("Traceback ...\nKeyError: 'channel'\n")
+    fake_baselines["pandas_pipeline"] = _measured(1, log)
+    g = _gate(tmp_path)
+    assert g.pandas_status == "failed"
+    assert not g.ok
+    assert any("pandas baseline failed" in m and "KeyError" in m for m in g.mismatches)
+
+
+@pytest.mark.parametrize(
+    ("measured", "status"),
+    [(_measured(3), "out of memory"), (_measured(-9), "out of memory"),
+     (_measured(1, timed_out=True), "timeout")],
+)  # fmt: skip
+def test_pandas_out_of_memory_or_time_is_a_stated_reason(
+    tmp_path, fake_baselines, measured, status
+):
+    fake_baselines["pandas_pipeline"] = measured
+    g = _gate(tmp_path)
+    assert g.pandas_status == status
+    assert g.ok and g.compared == ["marts", "floor"]
+
+
+def test_a_floor_that_did_not_finish_fails_the_gate(tmp_path, fake_baselines):
+    fake_baselines["floor"] = _measured(1)
+    g = _gate(tmp_path)
+    assert not g.ok
+
+
+def test_the_scale_passes_only_with_both_gates(tmp_path, fake_baselines):
+    res = ScaleResult("t", 1, _measured(), PipelineRun(_measured(), True))
+    res.gates.append(_gate(tmp_path))
+    assert not res.gate_ok  # no incremental gate: the run did not finish its work
+    res.gates.append(Gate("incremental", compared=["marts", "floor"], cells=1))
+    assert res.gate_ok
+    res.failures.append("the run with nothing new failed")
+    assert not res.gate_ok
