@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import duckdb
 
-from dagster_project.settings import Settings, get_settings
+from dagster_project.settings import MARTS_CATALOG, Settings, get_settings
 
 
 class WarehouseLockedError(RuntimeError):
@@ -53,4 +54,28 @@ def connect_warehouse(
             time.sleep(0.5)
     con.execute("set TimeZone = 'UTC'")
     con.execute("set enable_progress_bar = false")  # loads report through logs and tqdm
+    attach_marts(con, settings, read_only)
     return con
+
+
+def attach_marts(
+    con: duckdb.DuckDBPyConnection, settings: Settings, read_only: bool = True
+) -> None:
+    """Attach the marts' own file (where dbt builds them) so that `marts.<table>` reads
+    them in this session as it would in a single-file warehouse. Nothing when no build
+    has made the file yet."""
+    path = settings.marts_path
+    if not path.exists():
+        return
+    mode = " (read_only)" if read_only else ""
+    con.execute(f"attach if not exists ? as {MARTS_CATALOG}{mode}", [str(path)])
+    default = con.execute("select current_database()").fetchone()[0]
+    # a two-part name looks for its schema in each catalog of the search path
+    con.execute(f"set search_path = '{default}.main,{MARTS_CATALOG}.marts'")
+
+
+def open_warehouse(data_dir: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """`connect_warehouse` for the data directory `data_dir` (an analyst's notebook, a
+    test): the warehouse with the marts attached, without waiting for a lock."""
+    settings = Settings(data_dir=Path(data_dir).resolve(), id_salt="")
+    return connect_warehouse(settings, read_only=read_only, wait_seconds=0)

@@ -21,6 +21,10 @@ SOURCES = ("touchpoints", "agency_api", "contact_center", "case_events", "servic
 DEMO_SALT = "cxwh-demo-salt-not-a-secret"
 
 
+# The catalog name the marts file is attached under (dbt's profile, connect_warehouse).
+MARTS_CATALOG = "marts_db"
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -33,6 +37,13 @@ class Settings:
     @property
     def warehouse_path(self) -> Path:
         return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def marts_path(self) -> Path:
+        """The marts' own DuckDB file (dbt attaches it as MARTS_CATALOG, its file name's
+        stem, so it reads the same opened on its own): publishing is a byte copy of it,
+        never a re-write of its tables."""
+        return self.data_dir / "marts_db.duckdb"
 
     @property
     def published_dir(self) -> Path:

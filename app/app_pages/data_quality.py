@@ -22,6 +22,7 @@ if len(info):
     st.markdown(f"Snapshot `{run.version}` published {run.published_at:%Y-%m-%d %H:%M} UTC "
                f"by Dagster run `{run.dagster_run_id}`.")  # fmt: skip
 
+
 def _named(rows: pd.DataFrame) -> str:
     # Name each check with what it checked: one check runs on several assets.
     return ", ".join(f"{c} on {a}" if isinstance(a, str) and a else c

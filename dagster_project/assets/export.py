@@ -26,6 +26,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from dagster_project.assets.lock import LOCK_KEY
 from dagster_project.build_state import build_fingerprint
 from dagster_project.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
+from dagster_project.resources import attach_marts
 from dagster_project.settings import Settings, get_settings
 
 DRIVERS = ("effectiveness", "ease", "efficiency", "transparency", "humanity", "employee", "other")
@@ -155,7 +156,9 @@ def _open_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
         "temp_directory": str(settings.data_dir / "duckdb_tmp"),
     }
     try:
-        return duckdb.connect(str(path), read_only=True, config=config)
+        con = duckdb.connect(str(path), read_only=True, config=config)
+        attach_marts(con, settings, read_only=True)
+        return con
     except (duckdb.IOException, duckdb.ConnectionException) as exc:
         # IOException: another process holds the write lock; ConnectionException: this
         # process has it open for writing (e.g. an in-process pipeline run).

@@ -10,7 +10,7 @@ from dagster import (
 )
 
 from dagster_project.assets.lock import LOCK_KEY
-from dagster_project.build_state import build_fingerprint, current_code_digest, table_versions
+from dagster_project.build_state import build_fingerprint, table_versions
 from dagster_project.publish import CheckResult, publish_snapshot
 from dagster_project.settings import get_settings
 
@@ -66,17 +66,14 @@ def publish(context: AssetExecutionContext) -> MaterializeResult:
         run_id=context.run_id,
         checks=checks,
         versions=table_versions(settings),
-        code_digest=current_code_digest(settings),
         build_fingerprint=build_fingerprint(settings),
     )
     failed = [c for c in checks if c.failed]
     warned = [c for c in checks if c.warned]
-    kinds = {
-        k: sum(1 for h in snapshot.how.values() if h == k) for k in ("kept", "delta", "copied")
-    }
+    kinds = {k: sum(1 for h in snapshot.how.values() if h == k) for k in ("kept", "rebuilt")}
     context.log.info(
         f"published {snapshot.path.name}: {len(snapshot.tables)} tables "
-        f"({kinds['kept']} kept, {kinds['delta']} updated by delta, {kinds['copied']} copied), "
+        f"({kinds['rebuilt']} rebuilt by this build, {kinds['kept']} as published before), "
         f"{sum(snapshot.tables.values()):,} rows; {len(checks)} checks, {len(failed)} failed, "
         f"{len(warned)} warnings"
     )

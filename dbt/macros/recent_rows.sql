@@ -16,12 +16,12 @@
     keeps a key unique across loads.
 -#}
 {% macro incremental_batches_relation() -%}
-    {{ target.database }}.intermediate.incremental_batches
+    {{ bookkeeping_relation('incremental_batches') }}
 {%- endmacro %}
 
 {# pre-hook of an incremental model: remember where this build's batch starts #}
 {% macro record_incremental_batch() -%}
-    create schema if not exists {{ target.database }}.intermediate;
+    {{ create_bookkeeping_schema() }};
     create table if not exists {{ incremental_batches_relation() }} (
         model varchar, batch_since timestamptz
     );

@@ -11,11 +11,11 @@
     them on the next.
 -#}
 {% macro replaced_responses_relation() -%}
-    {{ target.database }}.intermediate.replaced_responses
+    {{ bookkeeping_relation('replaced_responses') }}
 {%- endmacro %}
 
 {% macro replaced_answer_cells_relation() -%}
-    {{ target.database }}.intermediate.replaced_answer_cells
+    {{ bookkeeping_relation('replaced_answer_cells') }}
 {%- endmacro %}
 
 {#- The responses of this build's batch (a subquery): key and new load time. -#}
@@ -27,7 +27,7 @@
 {#- pre-hook of fct_response: the case, customer and service-quarter of each response
     the batch replaces. -#}
 {% macro record_replaced_responses() -%}
-    create schema if not exists {{ target.database }}.intermediate;
+    {{ create_bookkeeping_schema() }};
     create table if not exists {{ replaced_responses_relation() }} (
         response_key varchar, case_id varchar, customer_key varchar, service_id varchar,
         fiscal_year integer, fiscal_quarter integer, replaced_at timestamptz
@@ -46,7 +46,7 @@
 {#- pre-hook of fct_transaction_feedback: the answers of each response the batch
     replaces, counted per cell of the quarterly scores. -#}
 {% macro record_replaced_answer_cells() -%}
-    create schema if not exists {{ target.database }}.intermediate;
+    {{ create_bookkeeping_schema() }};
     create table if not exists {{ replaced_answer_cells_relation() }} (
         service_id varchar, agency_code varchar, fiscal_year integer, fiscal_quarter integer,
         channel varchar, driver varchar, n bigint, n_positive bigint, n_likert bigint,

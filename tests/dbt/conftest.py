@@ -11,16 +11,17 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pytest
 from dbt_runner import DbtRun, run_dbt_build
 from fixture import make_warehouse
+
+from dagster_project.resources import open_warehouse
 
 
 @dataclass
 class BuiltWarehouse:
     data_dir: Path
-    first_build: Path  # a copy of the warehouse right after the first build
+    first_build: Path  # a copy of the data directory's databases right after the first build
     run: DbtRun
 
 
@@ -30,14 +31,16 @@ def built_warehouse(tmp_path_factory) -> BuiltWarehouse:
     make_warehouse(data_dir)
     run = run_dbt_build(data_dir)
     assert run.returncode == 0, run.output[-5000:]
-    first_build = data_dir / "first_build.duckdb"
-    shutil.copy(data_dir / "warehouse.duckdb", first_build)
+    first_build = data_dir / "first_build"
+    first_build.mkdir()
+    for name in ("warehouse.duckdb", "marts_db.duckdb"):
+        shutil.copy(data_dir / name, first_build / name)
     return BuiltWarehouse(data_dir, first_build, run)
 
 
 @pytest.fixture(scope="session")
 def marts(built_warehouse):
     """Read-only connection to the warehouse as the first build left it."""
-    con = duckdb.connect(str(built_warehouse.first_build), read_only=True)
+    con = open_warehouse(built_warehouse.first_build)
     yield con
     con.close()

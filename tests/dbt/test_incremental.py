@@ -5,9 +5,10 @@ every count still reconciles (the singular tests run inside the build).
 
 from __future__ import annotations
 
-import duckdb
 from dbt_runner import run_dbt_build
 from fixture import insert_agency_api, insert_contact_center, insert_touchpoints, utc
+
+from dagster_project.resources import open_warehouse
 
 LATER = utc("2026-02-01 12:00")
 
@@ -21,8 +22,7 @@ def counts(con):
 
 
 def test_second_build_only_adds_new_and_redelivered_records(built_warehouse):
-    path = built_warehouse.data_dir / "warehouse.duckdb"
-    con = duckdb.connect(str(path))
+    con = open_warehouse(built_warehouse.data_dir, read_only=False)
     try:
         # A sentinel in a row of an earlier batch: an incremental build leaves it
         # alone, a full rebuild would overwrite it.
@@ -86,7 +86,7 @@ def test_second_build_only_adds_new_and_redelivered_records(built_warehouse):
     assert run.returncode == 0, run.output[-5000:]
     assert {k: v for k, v in run.statuses.items() if v not in ("success", "pass")} == {}
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = open_warehouse(built_warehouse.data_dir)
     try:
         # 38 + 1 responses; answers: touchpoints 62 + 1, agency_api 9 - 2 + 1,
         # contact_center 9 - 4.

@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.resources import open_warehouse
+
 REPO = Path(__file__).resolve().parents[2]
 DBT_DIR = REPO / "dbt"
 
@@ -325,7 +327,7 @@ def warehouse(tmp_path_factory):
         check=False,
     )
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
-    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    con = open_warehouse(data_dir)
     yield con
     con.close()
 

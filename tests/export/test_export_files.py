@@ -5,11 +5,11 @@ import csv
 import hashlib
 import json
 
-import duckdb
 import pytest
 from export_scenario import SSA_VOLUMES
 
 from dagster_project.assets.export import RESPONSES_HEADER, ExportError, write_export
+from dagster_project.resources import open_warehouse
 
 HEADER = (
     "external_id,question_1,positive_effectiveness,positive_ease,positive_efficiency,"
@@ -141,7 +141,7 @@ def test_details_volumes_equal_agg_response_rates(export_dir, data_dir):
     assert volumes[("dos-passport", "website")] == ("300", "24")
     assert volumes[("ssa-retirement", "website")] == tuple(str(v) for v in SSA_VOLUMES.values())
     assert volumes[("irs-refund-status", "website")] == ("", "")  # none reported
-    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    con = open_warehouse(data_dir)
     mart = con.execute(
         "select r.service_id, c.touchpoints_channel, r.volume_of_customers, "
         "r.volume_offered_survey from marts.agg_response_rates r "
@@ -168,7 +168,7 @@ def test_driver_summary_matches_quarterly_scores(export_dir, data_dir):
     assert (ease["answers"], ease["positive_answers"], ease["score"], ease["is_suppressed"]) == (
         "9", "", "", "true",
     )  # fmt: skip
-    con = duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True)
+    con = open_warehouse(data_dir)
     mart = con.execute(
         "select s.service_id, c.touchpoints_channel, s.driver, s.n, s.n_positive, s.score "
         "from marts.agg_quarterly_service_scores s join marts.dim_channel c using (channel) "

@@ -7,8 +7,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import pytest
+
+from dagster_project.resources import open_warehouse
 
 SALT = "test-salt"
 BASE_MTIME = 1_750_000_000  # delivery order is set explicitly through mtimes
@@ -45,7 +46,7 @@ def sql(data_dir: Path) -> Callable[..., list[tuple]]:
     """sql(query, params) runs a read-only query on the test warehouse."""
 
     def _sql(query: str, params: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        with open_warehouse(data_dir) as con:
             con.execute("set TimeZone = 'UTC'")
             return con.execute(query, params or []).fetchall()
 

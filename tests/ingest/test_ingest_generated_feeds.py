@@ -11,12 +11,12 @@ import io
 import tempfile
 from pathlib import Path
 
-import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dagster_project.loader import load_all
+from dagster_project.resources import open_warehouse
 from dagster_project.settings import SOURCES, Settings
 
 try:
@@ -53,7 +53,7 @@ def test_every_generated_row_is_accounted_for(responses: int, seed: int) -> None
         cfg = Settings(data_dir=Path(tmp), id_salt="property-salt")
         generate_feeds(cfg.landing_dir, responses=responses, seed=seed, progress=False)
         summaries = load_all(cfg)
-        with duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
+        with open_warehouse(cfg.data_dir) as con:
             for summary in summaries:
                 assert summary.source in SOURCES
                 for f in summary.files:

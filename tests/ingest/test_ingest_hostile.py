@@ -20,6 +20,7 @@ import pytest
 from dagster_project.cli import main
 from dagster_project.generate import generate_feeds
 from dagster_project.publish import current_snapshot
+from dagster_project.resources import open_warehouse
 from dagster_project.sources.base import MAX_TEXT_CHARS
 
 pytestmark = pytest.mark.slow
@@ -108,7 +109,7 @@ def test_hostile_files_are_rejected_and_change_nothing(tmp_path, capsys):
     _run(clean, capsys)
     output = _run(hostile, capsys)
 
-    with duckdb.connect(str(hostile / "warehouse.duckdb"), read_only=True) as con:
+    with open_warehouse(hostile) as con:
         logged = dict(
             con.execute(
                 "select _source_file, status || ': ' || message from raw.load_log "
@@ -150,6 +151,7 @@ def test_hostile_files_are_rejected_and_change_nothing(tmp_path, capsys):
 
     # the linked file's content is nowhere
     assert _varchar_hits(hostile / "warehouse.duckdb", MARKER) == []
+    assert _varchar_hits(hostile / "marts_db.duckdb", MARKER) == []
     assert _varchar_hits(current_snapshot_of(hostile), MARKER) == []
     assert MARKER not in output
     for path in [*(hostile / "logs").rglob("*"), *(hostile / "dagster_home").rglob("*")]:

@@ -23,6 +23,7 @@ import pytest
 from dagster_project.cli import main
 from dagster_project.generate import generate_feeds
 from dagster_project.publish import current_snapshot
+from dagster_project.resources import open_warehouse
 from dagster_project.settings import DBT_PROJECT_DIR, get_settings
 
 pytestmark = pytest.mark.slow
@@ -38,9 +39,8 @@ TP_HEADER = (
 )
 
 
-def _rows(path: Path, table: str) -> list[tuple]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        con.execute("set TimeZone = 'UTC'")
+def _rows(data_dir: Path, table: str) -> list[tuple]:
+    with open_warehouse(data_dir) as con:
         columns = [c for (c,) in con.execute(
             "select column_name from information_schema.columns "
             "where table_schema = 'marts' and table_name = ? order by ordinal_position",
@@ -56,8 +56,16 @@ def _stable(value):
     return round(value, 9) if isinstance(value, float) else value
 
 
-def _all(path: Path) -> dict[str, list[tuple]]:
-    return {table: _rows(path, table) for table in MARTS}
+def _all(data_dir: Path) -> dict[str, list[tuple]]:
+    return {table: _rows(data_dir, table) for table in MARTS}
+
+
+def _copy_databases(settings, to: Path) -> Path:
+    """The warehouse and the marts file, as they are now, in the folder `to`."""
+    to.mkdir()
+    for path in (settings.warehouse_path, settings.marts_path):
+        shutil.copy(path, to / path.name)
+    return to
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +87,7 @@ def _deliver(path: Path, text: str, when: float) -> None:
 
 
 def test_one_new_response_rebuilds_only_what_it_touches(warehouse):
-    before_path = warehouse.data_dir / "before.duckdb"
-    shutil.copy(warehouse.warehouse_path, before_path)
-    before = _all(before_path)
+    before = _all(_copy_databases(warehouse, warehouse.data_dir / "before"))
     # One anonymous legacy-form answer set for the passport service in FY2025 Q3, no stage.
     row = (
         "990000001,F-INC,a11,dos-passport,web,2025-05-14T10:00:00Z,/apply,UA,,5,4,4,4,4,4,4,nice\n"
@@ -93,14 +99,14 @@ def test_one_new_response_rebuilds_only_what_it_touches(warehouse):
     latest = max(p.stat().st_mtime for p in (warehouse.landing_dir).rglob("*") if p.is_file())
     _deliver(warehouse.landing_dir / "touchpoints" / "inc" / "one.csv", header + row, latest + 60)
     assert main(["pipeline"]) == 0
-    after = _all(warehouse.warehouse_path)
+    after = _all(warehouse.data_dir)
 
     for table in ("fct_journey", "fct_journey_stage", "fct_relationship"):
         assert after[table] == before[table], table
     assert len(after["fct_response"]) == len(before["fct_response"]) + 1
     assert len(after["fct_transaction_feedback"]) == len(before["fct_transaction_feedback"]) + 7
 
-    with duckdb.connect(str(warehouse.warehouse_path), read_only=True) as con:
+    with open_warehouse(warehouse.data_dir) as con:
         columns = [d[0] for d in con.execute(
             "select * from marts.agg_quarterly_service_scores limit 0").description]  # fmt: skip
     key = {c: i for i, c in enumerate(c for c in columns if c != "_loaded_at")}
@@ -129,6 +135,17 @@ def test_one_new_response_rebuilds_only_what_it_touches(warehouse):
     assert [tuple(r[i] for i in same) for r in n_after] == [
         tuple(r[i] for i in same) for r in n_before
     ]
+
+    # The publish after it: what the build did not touch is the previous snapshot's table
+    # (kept, the same bytes); what it rebuilt is copied as dbt wrote it.
+    with duckdb.connect(str(current_snapshot(warehouse)), read_only=True) as con:
+        how = dict(con.execute("select table_name, how from meta.table_versions").fetchall())
+        published = con.execute("select count(*) from marts.fct_response").fetchone()[0]
+    assert published == len(after["fct_response"])
+    for untouched in ("dim_driver", "dim_channel", "dim_service", "dim_cx_maturity"):
+        assert how[untouched] == "kept", untouched
+    for rebuilt in ("fct_response", "fct_transaction_feedback", "agg_quarterly_service_scores"):
+        assert how[rebuilt] == "rebuilt", rebuilt
 
 
 def _corrections(landing: Path) -> str:
@@ -174,15 +191,17 @@ def test_incremental_marts_equal_a_full_rebuild(warehouse):
     _deliver(landing / "agency_api" / "fix" / "corrections.jsonl", _corrections(landing),
              latest + 180)  # fmt: skip
     assert main(["pipeline"]) == 0
-    incremental = _all(warehouse.warehouse_path)
-    with duckdb.connect(str(warehouse.warehouse_path), read_only=True) as con:
-        replaced = con.execute("select count(*) from intermediate.replaced_responses").fetchone()
-        cells = con.execute("select count(*) from intermediate.replaced_answer_cells").fetchone()
+    incremental = _all(warehouse.data_dir)
+    with open_warehouse(warehouse.data_dir) as con:
+        replaced = con.execute(
+            "select count(*) from marts_db.intermediate.replaced_responses"
+        ).fetchone()
+        cells = con.execute(
+            "select count(*) from marts_db.intermediate.replaced_answer_cells"
+        ).fetchone()
     assert replaced[0] == 5 and cells[0] > 0  # the corrections took the replacement path
 
-    rebuilt = warehouse.data_dir / "rebuilt"
-    rebuilt.mkdir()
-    shutil.copy(warehouse.warehouse_path, rebuilt / "warehouse.duckdb")
+    rebuilt = _copy_databases(warehouse, warehouse.data_dir / "rebuilt")
     env = {**os.environ, "CX_DATA_DIR": str(rebuilt)}
     dbt = Path(sys.executable).with_name("dbt")
     proc = subprocess.run(
@@ -192,7 +211,7 @@ def test_incremental_marts_equal_a_full_rebuild(warehouse):
         env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-4000:]
-    full = _all(rebuilt / "warehouse.duckdb")
+    full = _all(rebuilt)
     for table in MARTS:
         assert incremental[table] == full[table], table
     # and the dashboard shows the incremental state

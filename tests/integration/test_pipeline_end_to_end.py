@@ -12,6 +12,7 @@ import pytest
 
 from dagster_project.cli import main
 from dagster_project.publish import current_snapshot
+from dagster_project.resources import open_warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +67,7 @@ def _expected_trust(con) -> pd.DataFrame:
 
 
 def test_trust_scores_match_an_independent_computation(built):
-    with duckdb.connect(str(built.warehouse_path), read_only=True) as con:
+    with open_warehouse(built.data_dir) as con:
         expected = _expected_trust(con)
     with duckdb.connect(str(current_snapshot(built)), read_only=True) as con:
         marts = con.execute(
@@ -87,7 +88,7 @@ def test_trust_scores_match_an_independent_computation(built):
 
 
 def test_every_loaded_response_is_one_fact_row(built):
-    with duckdb.connect(str(built.warehouse_path), read_only=True) as con:
+    with open_warehouse(built.data_dir) as con:
         raw = con.execute(
             "select (select count(*) from raw.touchpoints) + (select count(*) from raw.agency_api)"
             " + (select count(*) from raw.contact_center)"
@@ -98,7 +99,7 @@ def test_every_loaded_response_is_one_fact_row(built):
 
 
 def test_every_input_row_is_loaded_or_quarantined(built):
-    with duckdb.connect(str(built.warehouse_path), read_only=True) as con:
+    with open_warehouse(built.data_dir) as con:
         bad = con.execute(
             "select count(*) from raw.load_log where status = 'loaded' "
             "and rows_read <> rows_loaded + rows_quarantined"
@@ -118,7 +119,7 @@ def test_a_second_run_loads_nothing_and_changes_nothing(built):
             "select count(*), sum(n_positive) from marts.agg_quarterly_service_scores"
         ).fetchone()
     assert main(["pipeline"]) == 0
-    with duckdb.connect(str(built.warehouse_path), read_only=True) as con:
+    with open_warehouse(built.data_dir) as con:
         loaded = con.execute("select count(*) from raw.load_log where status = 'loaded'").fetchone()
     snap_after = current_snapshot(built)
     # nothing new: nothing is built, so the dashboard keeps the very same snapshot
@@ -128,6 +129,6 @@ def test_a_second_run_loads_nothing_and_changes_nothing(built):
             "select count(*), sum(n_positive) from marts.agg_quarterly_service_scores"
         ).fetchone()
     assert after == before
-    with duckdb.connect(str(built.warehouse_path), read_only=True) as con:
+    with open_warehouse(built.data_dir) as con:
         again = con.execute("select count(*) from raw.load_log where status = 'loaded'").fetchone()
     assert again == loaded

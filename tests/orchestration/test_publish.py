@@ -17,20 +17,29 @@ from dagster_project.publish import (
 from dagster_project.settings import get_settings
 
 
+def _marts(settings):
+    """The marts file, as dbt leaves it (see settings.marts_path)."""
+    return duckdb.connect(str(settings.marts_path))
+
+
 @pytest.fixture
 def warehouse(tmp_path, monkeypatch):
     monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
     settings = get_settings()
     with duckdb.connect(str(settings.warehouse_path)) as con:
-        con.execute("create schema marts; create schema raw")
-        con.execute("create table marts.fct_a as select range as id from range(5)")
-        con.execute("create table marts.agg_b as select 'x' as k, 7 as n")
-        con.execute("create view marts.v_big as select * from range(1000000)")
+        con.execute("create schema raw")
         con.execute(
             "create table raw.load_log as select 'touchpoints' as _source, 'loaded' as status,"
             " timestamptz '2026-01-02 03:04:05+00' as finished_at,"
             " timestamptz '2026-01-01 00:00:00+00' as _delivered_at"
         )
+    with _marts(settings) as con:
+        con.execute("create schema marts; create schema intermediate")
+        con.execute("create table marts.fct_a as select range as id from range(5)")
+        con.execute("create table marts.agg_b as select 'x' as k, 7 as n")
+        con.execute("create view marts.v_big as select * from range(1000000)")
+        # the build's bookkeeping (replaced rows, batch starts) is not published
+        con.execute("create table intermediate.replaced_responses as select 1 as x")
     return settings
 
 
@@ -54,9 +63,9 @@ def test_publish_copies_tables_not_views_and_writes_meta(warehouse):
         ]
         assert con.execute("select sum(id) from marts.fct_a").fetchone()[0] == 10
         info = con.execute(
-            "select version, dagster_run_id, n_tables, n_rows from meta.publish_info"
+            "select version, dagster_run_id, n_tables, n_rows, bytes_copied from meta.publish_info"
         )
-        assert info.fetchone() == (snap.version, "run-1", 2, 6)
+        assert info.fetchone() == (snap.version, "run-1", 2, 6, warehouse.marts_path.stat().st_size)
         fresh = con.execute("select source, files_loaded from meta.source_freshness").fetchall()
         assert fresh == [("touchpoints", 1)]
         assert con.execute("select check_name, passed from meta.check_results").fetchall() == [
@@ -68,15 +77,19 @@ def test_publish_never_takes_the_warehouse_write_lock(warehouse):
     # A reader holding the warehouse open read-only (as the dashboard or an analyst might)
     # does not stop a publish, and publishing leaves the warehouse writable afterwards.
     reader = duckdb.connect(str(warehouse.warehouse_path), read_only=True)
+    marts_reader = duckdb.connect(str(warehouse.marts_path), read_only=True)
     publish_snapshot(warehouse)
     reader.close()
+    marts_reader.close()
     with duckdb.connect(str(warehouse.warehouse_path)) as con:
+        con.execute("create table raw.after as select 1 as x")
+    with _marts(warehouse) as con:
         con.execute("create table marts.after as select 1 as x")
 
 
 def test_failed_publish_keeps_the_previous_snapshot(warehouse, monkeypatch):
     first = publish_snapshot(warehouse)
-    with duckdb.connect(str(warehouse.warehouse_path)) as con:
+    with _marts(warehouse) as con:
         con.execute("drop table marts.fct_a; drop table marts.agg_b")
     with pytest.raises(RuntimeError, match="nothing to publish"):
         publish_snapshot(warehouse)
@@ -131,93 +144,64 @@ def test_readers_only_ever_see_complete_snapshots(warehouse):
     assert seen and set(seen) == {5}
 
 
-def test_facts_are_stored_in_service_and_quarter_order(warehouse):
-    # Dashboard queries filter by service and quarter: stored in that order, DuckDB
-    # skips the row groups of every other service and quarter.
-    with duckdb.connect(str(warehouse.warehouse_path)) as con:
+def test_the_snapshot_keeps_the_order_the_marts_are_stored_in(warehouse):
+    # dbt writes the facts in service x quarter order; a byte copy keeps every block.
+    with _marts(warehouse) as con:
         con.execute(
             "create table marts.fct_x as select * from (values "
-            "('b', 2026, 2, 1), ('a', 2026, 1, 2), ('b', 2025, 4, 3), ('a', 2025, 4, 4)) "
+            "('a', 2025, 4, 4), ('a', 2026, 1, 2), ('b', 2025, 4, 3), ('b', 2026, 2, 1)) "
             "as t(service_id, fiscal_year, fiscal_quarter, v)"
         )
     snap = publish_snapshot(warehouse)
     with duckdb.connect(str(snap.path), read_only=True) as con:
         stored = [r[0] for r in con.execute("select v from marts.fct_x").fetchall()]
-        unordered = [r[0] for r in con.execute("select id from marts.fct_a").fetchall()]
     assert stored == [4, 2, 3, 1]
-    assert unordered == [0, 1, 2, 3, 4]  # tables without those columns are copied as they are
 
 
-def _fact(con, rows):
-    con.execute(
-        "create or replace table marts.fct_response as select * from (values " + rows + ") "
-        "as t(response_key, service_id, fiscal_year, fiscal_quarter, v, _loaded_at)"
-    )
+def test_a_publish_after_an_increment_reuses_the_unchanged_tables(warehouse):
+    versions = {"fct_a": "run-1", "agg_b": "run-1"}
+    first = publish_snapshot(warehouse, versions=versions)
+    assert first.how == {"agg_b": "rebuilt", "fct_a": "rebuilt"}
 
-
-def test_a_publish_after_an_increment_copies_only_what_changed(warehouse):
-    fillers = ", ".join(
-        f"('f{i}', 'c', 2026, 1, 0, timestamptz '2026-01-01 00:00+00')" for i in range(8)
-    )
-    with duckdb.connect(str(warehouse.warehouse_path)) as con:
-        _fact(con, "('r1', 'b', 2026, 1, 1, timestamptz '2026-01-01 00:00+00'), "
-                   "('r2', 'a', 2026, 1, 2, timestamptz '2026-01-01 00:00+00'), " + fillers)  # fmt: skip
-    versions = {"fct_a": "run-1", "agg_b": "run-1", "fct_response": "run-1"}
-    first = publish_snapshot(warehouse, versions=versions, code_digest="code-1")
-    assert first.how == {"agg_b": "copied", "fct_a": "copied", "fct_response": "copied"}
-
-    # The next build loads r3 and a corrected r2 (replacing its earlier version), and
-    # rebuilds agg_b; fct_a was not rebuilt.
-    with duckdb.connect(str(warehouse.warehouse_path)) as con:
-        con.execute("delete from marts.fct_response where response_key = 'r2'")
-        con.execute(
-            "insert into marts.fct_response values "
-            "('r2', 'a', 2026, 1, 20, timestamptz '2026-02-01 00:00+00'), "
-            "('r3', 'a', 2025, 4, 3, timestamptz '2026-02-01 00:00+00')"
-        )
-        con.execute("create schema intermediate")
-        con.execute(
-            "create table intermediate.replaced_responses as select 'r2' as response_key, "
-            "timestamptz '2026-02-01 00:00+00' as replaced_at"
-        )
+    # The next build rebuilds agg_b only; fct_a is the table the last snapshot holds.
+    with _marts(warehouse) as con:
         con.execute("create or replace table marts.agg_b as select 'y' as k, 8 as n")
-    versions |= {"agg_b": "run-2", "fct_response": "run-2"}
-    second = publish_snapshot(warehouse, versions=versions, code_digest="code-1")
-    assert second.how == {"agg_b": "copied", "fct_a": "kept", "fct_response": "delta"}
+    versions |= {"agg_b": "run-2"}
+    second = publish_snapshot(warehouse, versions=versions)
+    assert second.how == {"agg_b": "rebuilt", "fct_a": "kept"}
     with duckdb.connect(str(second.path), read_only=True) as con:
         assert con.execute("select k, n from marts.agg_b").fetchall() == [("y", 8)]
-        stored = con.execute("select response_key, v from marts.fct_response").fetchall()
-        assert sorted(r for r in stored if r[1]) == [("r1", 1), ("r2", 20), ("r3", 3)]
-        # the published rows first (in service x quarter order), the delta after them
-        assert [v for _, v in stored] == [1, *[0] * 8, 3, 20]
         assert con.execute("select sum(id) from marts.fct_a").fetchone()[0] == 10
-
-    # New dbt code: no delta, a rebuilt fact is copied whole (and sorted again); here
-    # most rows change, so the snapshot is written afresh rather than from a copy.
-    versions |= {"fct_response": "run-3"}
-    third = publish_snapshot(warehouse, versions=versions, code_digest="code-2")
-    assert third.how == {"agg_b": "copied", "fct_a": "copied", "fct_response": "copied"}
-    with duckdb.connect(str(third.path), read_only=True) as con:
-        assert [r[0] for r in con.execute("select v from marts.fct_response").fetchall()] == [
-            3, 20, 1, *[0] * 8,
+        assert con.execute("select table_name, version, how from meta.table_versions order by 1").fetchall() == [
+            ("agg_b", "run-2", "rebuilt"), ("fct_a", "run-1", "kept"),
         ]  # fmt: skip
+    # kept means the same bytes: fct_a's storage blocks are those of the first snapshot
+    assert _blocks(first.path, "fct_a") == _blocks(second.path, "fct_a")
 
 
-def test_a_delta_that_does_not_add_up_is_copied_whole(warehouse):
-    with duckdb.connect(str(warehouse.warehouse_path)) as con:
-        _fact(con, "('r1', 'b', 2026, 1, 1, timestamptz '2026-01-01 00:00+00')")
-    publish_snapshot(warehouse, versions={"fct_response": "1"}, code_digest="c")
-    with duckdb.connect(str(warehouse.warehouse_path)) as con:
-        # r1 disappears without a replacement record: a delta would keep it
-        con.execute("delete from marts.fct_response")
-        con.execute(
-            "insert into marts.fct_response values "
-            "('r9', 'b', 2026, 1, 9, timestamptz '2026-02-01 00:00+00')"
-        )
-    snap = publish_snapshot(warehouse, versions={"fct_response": "2"}, code_digest="c")
-    assert snap.how["fct_response"] == "copied"
-    with duckdb.connect(str(snap.path), read_only=True) as con:
-        assert con.execute("select response_key from marts.fct_response").fetchall() == [("r9",)]
+def _blocks(path, table) -> list:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            f"select block_id, block_offset from pragma_storage_info('marts.{table}') "
+            "where block_id is not null order by all"
+        ).fetchall()
+
+
+def test_a_marts_file_left_with_a_write_ahead_log_is_published_whole(warehouse):
+    # A writer that ended without a checkpoint: the rows sit in marts_db.duckdb.wal.
+    con = _marts(warehouse)
+    con.execute("set checkpoint_threshold = '1GB'; pragma disable_checkpoint_on_shutdown")
+    con.execute("insert into marts.fct_a select 100 + range from range(3)")
+    con.close()
+    assert (warehouse.marts_path.parent / "marts_db.duckdb.wal").exists()
+    snap = publish_snapshot(warehouse)
+    assert snap.tables["fct_a"] == 8
+
+
+def test_without_a_marts_file_publish_says_what_to_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
+    with pytest.raises(RuntimeError, match="Run the dbt build first"):
+        publish_snapshot(get_settings())
 
 
 def test_debris_of_a_killed_publish_is_removed(warehouse):

@@ -97,6 +97,6 @@ select * from combined
 
 {%- else %}
 
-select * from added
+select * from added  -- noqa: LT02
 
 {%- endif %}

@@ -36,8 +36,8 @@ valued as (
 
     select
         *,
-        answer.driver as driver,  -- noqa: RF01
-        answer.scale as scale,  -- noqa: RF01
+        answer.driver as driver,  -- noqa: RF01, RF03, AL09
+        answer.scale as scale,  -- noqa: RF01, AL09
         {{ answer_value('answer.scale', 'answer.value') }} as answer_value  -- noqa: RF01
     from unnested
     where lower(trim(answer.value)) not in {{ na_answer_values() }}  -- noqa: RF01

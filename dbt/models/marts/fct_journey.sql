@@ -14,13 +14,21 @@ with
 
 {{ journey_inputs() }}
 
-case_stages as ({{ case_stages_pivoted('journey_events') }}),
+case_stages as (
+    {{ case_stages_pivoted('journey_events') }}
+),
 
-cases as ({{ cases_summarised('case_stages') }}),
+cases as (
+    {{ cases_summarised('case_stages') }}
+),
 
-linked_responses as ({{ journey_responses('journey_feedback', 'journey_events') }}),
+linked_responses as (
+    {{ journey_responses('journey_feedback', 'journey_events') }}
+),
 
-stage_feedback as ({{ case_stage_feedback('linked_responses') }}),
+stage_feedback as (
+    {{ case_stage_feedback('linked_responses') }}
+),
 
 pain_points as (
 
@@ -32,13 +40,13 @@ pain_points as (
             partition by stage_feedback.case_id
             order by
                 1.0 * stage_feedback.n_positive / stage_feedback.n_answers,
-                stages.stage_order
+                stage_rows.stage_order
         ) as rn
     from stage_feedback
-    inner join case_stages as stages
+    inner join case_stages as stage_rows
         on
-            stage_feedback.case_id = stages.case_id
-            and stage_feedback.stage_key = stages.stage_key
+            stage_feedback.case_id = stage_rows.case_id
+            and stage_feedback.stage_key = stage_rows.stage_key
     where stage_feedback.n_answers > 0
 
 ),

@@ -13,11 +13,17 @@ with
 
 {{ journey_inputs() }}
 
-stages as ({{ case_stages_pivoted('journey_events') }}),
+stages as (
+    {{ case_stages_pivoted('journey_events') }}
+),
 
-stage_linked as ({{ journey_responses('journey_feedback', 'journey_events') }}),
+stage_linked as (
+    {{ journey_responses('journey_feedback', 'journey_events') }}
+),
 
-feedback as ({{ case_stage_feedback('stage_linked') }}),
+feedback as (
+    {{ case_stage_feedback('stage_linked') }}
+),
 
 final as (
 

@@ -29,12 +29,16 @@ with
 
 {{ relationship_inputs() }}
 
-customer_quarter_rows as ({{ customer_quarters('relationship_responses') }}),
+customer_quarter_rows as (
+    {{ customer_quarters('relationship_responses') }}
+),
 
 customer_channel_rows as (
     {{ customer_channels_to_date('relationship_responses', 'customer_quarter_rows') }}
 ),
 
-final as ({{ relationship_rows('customer_quarter_rows', 'customer_channel_rows') }})
+final as (
+    {{ relationship_rows('customer_quarter_rows', 'customer_channel_rows') }}
+)
 
 select * from final

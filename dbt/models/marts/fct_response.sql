@@ -72,3 +72,4 @@ select
 from responses
 left join answer_counts on responses.response_key = answer_counts.response_key
 left join sentiment_scores as sentiment on responses.response_key = sentiment.response_key
+{{ service_quarter_order('responses.') }}

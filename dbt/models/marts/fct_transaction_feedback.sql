@@ -51,3 +51,4 @@ select
     _loaded_at
 from {{ ref('int_answers_unpivoted') }}
 {{ incremental_cursor_filter() }}
+{{ service_quarter_order() }}
