@@ -143,8 +143,9 @@ def _touchpoint_answers(files: list[LandingFile]) -> str:
     )
     select service_id, channel, ts, driver, scale, v from legacy where v in {_in(L.LIKERT)}
     union all
-    select service_id, channel, ts, 'trust', 'thumbs', a1 from rec
-    where form_kind = 'a11_v2' and a1 in ('0', '1')
+    select service_id, channel, ts, 'trust', 'thumbs',
+           case when lower(a1) in {_in(L.THUMBS_UP)} then '1' else '0' end from rec
+    where form_kind = 'a11_v2' and lower(a1) in {_in(L.THUMBS_UP + L.THUMBS_DOWN)}
     union all
     select service_id, channel, ts, 'trust', 'likert5', a1 from rec
     where form_kind = 'a11_v2_radio' and a1 in {_in(L.LIKERT)}

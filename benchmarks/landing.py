@@ -35,11 +35,6 @@ KEYPAD_DRIVERS = {
     "q4": "employee",
     "q5": "trust",
 }
-# Agency API encodings (after trim + lower-case) the loader accepts; anything else on
-# the scale is quarantined (so `true`/`false`, which dbt would map, never reach it).
-THUMBS_UP = ("1", "up", "yes", "👍")
-THUMBS_DOWN = ("0", "down", "no", "👎")
-LIKERT = ("1", "2", "3", "4", "5")
 # Timestamps must carry an offset (the loader's rule: without one the zone is a guess).
 TS_WITH_OFFSET = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
@@ -115,6 +110,22 @@ def transcode(path: Path, encoding: str, out: Path) -> Path:
 def _seed(name: str) -> list[dict[str, str]]:
     with (SEEDS_DIR / f"{name}.csv").open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+def _encoded(scale: str, value: str) -> tuple[str, ...]:
+    return tuple(
+        r["raw_value"]
+        for r in _seed("answer_encodings")
+        if r["scale"] == scale and r["answer_value"] == value
+    )
+
+
+# The encodings (after trim + lower-case) the seed answer_encodings reads as answers;
+# anything else on the scale is quarantined by the loaders, N/A is no answer.
+THUMBS_UP = _encoded("thumbs", "1")
+THUMBS_DOWN = _encoded("thumbs", "0")
+LIKERT = tuple(v for a in "12345" for v in _encoded("likert5", a))
+THUMBS = THUMBS_UP + THUMBS_DOWN
 
 
 def service_ids() -> list[str]:

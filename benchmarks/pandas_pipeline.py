@@ -89,7 +89,9 @@ def touchpoint_answers(files: list[L.LandingFile]) -> pd.DataFrame:
     legacy = legacy[legacy["v"].isin(L.LIKERT)].assign(scale="likert5")
 
     v2 = df[df["form_kind"].isin(["a11_v2", "a11_v2_radio"])]
-    thumbs = v2[(v2["form_kind"] == "a11_v2") & v2["answer_01"].isin(["0", "1"])]
+    thumbs = v2[(v2["form_kind"] == "a11_v2") & v2["answer_01"].str.lower().isin(L.THUMBS)]
+    thumbs = thumbs.assign(answer_01=thumbs["answer_01"].str.lower().isin(L.THUMBS_UP).map(
+        {True: "1", False: "0"}))  # fmt: skip
     radio = v2[(v2["form_kind"] == "a11_v2_radio") & v2["answer_01"].isin(L.LIKERT)]
     trust = pd.concat([thumbs.assign(scale="thumbs"), radio.assign(scale="likert5")])
     trust = trust.assign(driver="trust", v=trust["answer_01"])

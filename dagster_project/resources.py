@@ -69,6 +69,12 @@ def attach_marts(
         return
     mode = " (read_only)" if read_only else ""
     con.execute(f"attach if not exists ? as {MARTS_CATALOG}{mode}", [str(path)])
+    has_marts = con.execute(
+        "select count(*) from duckdb_schemas() where database_name = ? and schema_name = 'marts'",
+        [MARTS_CATALOG],
+    ).fetchone()[0]
+    if not has_marts:  # a build that selected no mart made the file but no schema
+        return
     default = con.execute("select current_database()").fetchone()[0]
     # a two-part name looks for its schema in each catalog of the search path
     con.execute(f"set search_path = '{default}.main,{MARTS_CATALOG}.marts'")

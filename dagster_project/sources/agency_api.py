@@ -5,9 +5,10 @@ quarantined with its line number (`_row_number` = line number; blank lines are n
 records) instead of failing the file. `customer.id` becomes `customer_key`
 (salted SHA-256); `customer.email` is dropped, and the whole `customer` object is
 cut out of any raw text kept in quarantine. Answers: `driver` must be a seed driver
-that has the answer's `scale` (`likert5`: 1–5; `thumbs`: 1/0, up/down, yes/no,
-👍/👎); `value` is stored trimmed and lower-cased; a null, blank or `n/a` value is no
-answer; a second answer for the same driver is quarantined. Record key: `response_id`.
+that has the answer's `scale`, and `value` one the scale accepts (seed
+`answer_encodings`: `likert5` 1–5; `thumbs` 1/0, up/down, yes/no, true/false, 👍/👎);
+`value` is stored trimmed and lower-cased; a null value, or one the seed reads as not
+answered (blank, `n/a`, skipped), is no answer; a second answer for the same driver is quarantined. Record key: `response_id`.
 """
 
 from __future__ import annotations
@@ -16,15 +17,21 @@ from collections.abc import Sequence
 
 import duckdb
 
-from dagster_project.reference import channels, driver_keys, read_seed, service_ids
+from dagster_project.reference import (
+    answer_encodings,
+    channels,
+    driver_keys,
+    read_seed,
+    service_ids,
+)
 from dagster_project.sources.base import (
     MAX_RECORD_CHARS,
-    NOT_ANSWERED,
     Delivery,
     Outcome,
     Prepared,
     SourceSpec,
     bounded_text_sql,
+    not_answered_sql,
     record_reason_sql,
     salted_key_sql,
     text_truncated_sql,
@@ -43,9 +50,10 @@ COLUMNS = (
     ("stage", "varchar"), ("answers", ANSWER_TYPE), ("comment", "varchar"),
     ("text_truncated", "boolean"),
 )  # fmt: skip
+# The scales an agency API answer may be on, and the values each accepts (seed
+# `answer_encodings`; `indicator` is the Touchpoints form's own).
 SCALE_VALUES = {
-    "likert5": ("1", "2", "3", "4", "5"),
-    "thumbs": ("1", "0", "up", "down", "yes", "no", "👍", "👎"),
+    scale: tuple(values) for scale, values in answer_encodings().items() if scale != "indicator"
 }
 ITEMS = '[{"driver": "VARCHAR", "scale": "VARCHAR", "value": "VARCHAR"}]'
 # Every field of a record in one JSON parse; the answers stay JSON (validated per element).
@@ -104,9 +112,9 @@ def _answers_sql() -> str:
             from e
         )
         select _file_id, _row_number, record_id, idx, driver, scale, value,
-            case when etype <> 'OBJECT' or coalesce(value, '') not in {NOT_ANSWERED}
+            case when etype <> 'OBJECT' or coalesce(value, '') not in {not_answered_sql()}
                  then coalesce({reason}, case {values} end) end as reason,
-            etype <> 'OBJECT' or coalesce(value, '') not in {NOT_ANSWERED} as is_answer,
+            etype <> 'OBJECT' or coalesce(value, '') not in {not_answered_sql()} as is_answer,
             etype = 'OBJECT' and driver is not distinct from item.driver
                 and scale is not distinct from item.scale
                 and value is not distinct from item.value as as_delivered

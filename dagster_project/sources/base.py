@@ -34,6 +34,7 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.reference import answer_encodings, not_answered_values
 from dagster_project.sources.sqltext import lit, quoted
 
 # Bounds on what one record may cost (docs/interfaces.md, "Bounds").
@@ -102,15 +103,26 @@ def field(name: str) -> str:
 def answer_field(name: str) -> str:
     """Like `field`, but a "not answered" value (N/A) is NULL too, never an out-of-range answer."""
     value = field(name)
-    return f"case when lower({value}) in {NOT_ANSWERED} then null else {value} end"
+    return f"case when lower({value}) in {not_answered_sql()} then null else {value} end"
 
 
-# Answers that say "not answered": not an answer, so neither stored nor quarantined.
-NOT_ANSWERED = ("", "n/a", "na")
+def not_answered_sql() -> str:
+    """The raw values that say "not answered" (seed `answer_encodings`) as a SQL tuple:
+    not an answer, so neither stored nor quarantined."""
+    return "(" + ", ".join(lit(v) for v in not_answered_values()) + ")"
+
+
+def scale_value_sql(expr: str, scale: str) -> str:
+    """The answer value (smallint) a delivered value stands for on `scale` (seed
+    `answer_encodings`, matched trimmed and lower-cased); NULL when it is on no row."""
+    whens = " ".join(
+        f"when {lit(raw)} then {value}" for raw, value in answer_encodings()[scale].items()
+    )
+    return f"(case lower(trim({expr})) {whens} end)::smallint"
 
 
 def likert5_sql(expr: str) -> str:
-    return f"case when regexp_full_match(trim({expr}), '[1-5]') then trim({expr})::smallint end"
+    return scale_value_sql(expr, "likert5")
 
 
 def out_of_range_reason(raw: str, scale: str) -> str:

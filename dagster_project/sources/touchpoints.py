@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from dagster_project.reference import channels, driver_keys, read_seed, service_ids
+from dagster_project.reference import channels, driver_keys, drivers_where, service_ids
 from dagster_project.sources.base import (
     Delivery,
     Outcome,
@@ -29,6 +29,7 @@ from dagster_project.sources.base import (
     likert5_sql,
     out_of_range_reason,
     record_reason_sql,
+    scale_value_sql,
     text_truncated_sql,
     too_long_check,
     ts_with_offset_sql,
@@ -37,15 +38,8 @@ from dagster_project.sources.csvfile import prepare_csv, read_records
 from dagster_project.sources.redact import redact_sql
 from dagster_project.sources.sqltext import list_lit, lit, quoted
 
-LEGACY = (
-    "satisfaction",
-    "trust",
-    "effectiveness",
-    "ease",
-    "efficiency",
-    "transparency",
-    "employee",
-)
+# The legacy form's 1-5 columns, one per driver (seed `a11_questions`, on_legacy_form).
+LEGACY = drivers_where("on_legacy_form")
 FORM_KINDS = ("a11", "a11_v2", "a11_v2_radio")
 BASE = ["id", "form_id", "form_kind", "service_id", "channel", "created_at"]
 
@@ -65,8 +59,7 @@ HEADER_COLUMNS = (
 
 def indicator_drivers() -> list[str]:
     """Drivers the current form can tick, in the seed's order."""
-    rows = sorted(read_seed("a11_questions"), key=lambda r: int(r["driver_order"]))
-    return [r["driver"] for r in rows if "indicator" in r["scales"].split("|")]
+    return list(drivers_where("on_current_form_indicator"))
 
 
 def _normalised_list_sql(raw: str) -> str:
@@ -165,7 +158,7 @@ def parse(con: duckdb.DuckDBPyConnection, files: Sequence[Prepared], salt: str) 
             submission_id, form_id, form_kind, service_id, channel, created_at,
             {bounded_text_sql("redacted_page")} as page,
             {bounded_text_sql("raw_user_agent")} as user_agent, stage, {legacy},
-            case when form_kind = 'a11_v2' and raw_answer_01 in ('0', '1') then raw_answer_01::smallint
+            case when form_kind = 'a11_v2' then {scale_value_sql("raw_answer_01", "thumbs")}
                  when form_kind = 'a11_v2_radio' then {likert5_sql("raw_answer_01")} end as answer_01,
             case when form_kind <> 'a11' then {kept02} end as answer_02,
             case when form_kind <> 'a11' then {kept03} end as answer_03,

@@ -1,31 +1,9 @@
 {#-
-    The A-11 answer rules (METRICS.md "Scales and positive"), in one place.
-
-    na_answer_values: encodings of "not an answer" (N/A, skipped, blank). They never
-    become a row in the answers, so they are neither positive nor negative and stay
-    out of every denominator.
+    The A-11 answer rules (METRICS.md "Scales and positive"). How a delivered value
+    reads (its answer value, or not an answer) is the seed answer_encodings, which
+    int_answers_unpivoted joins; the macros here build each form's answers and say
+    which answer values are positive.
 -#}
-{% macro na_answer_values() -%}
-    ('', 'n/a', 'na', 'not applicable', 'skip', 'skipped', '9', 'null', 'none')
-{%- endmacro %}
-
-{#-
-    answer_value: a delivered answer (varchar, trimmed, lower-cased) as an integer on
-    its scale, NULL for anything that is not an answer on that scale.
-    likert5 -> 1..5; thumbs -> 1 (up: 1/up/yes/true/thumbs-up emoji) or 0 (down).
--#}
-{% macro answer_value(scale, raw_value) -%}
-    case
-        when {{ scale }} = 'likert5' and trim({{ raw_value }}) in ('1', '2', '3', '4', '5')
-            then cast(trim({{ raw_value }}) as integer)
-        when {{ scale }} = 'thumbs' and lower(trim({{ raw_value }})) in ('1', 'up', 'yes', 'true', '👍')
-            then 1
-        when {{ scale }} = 'thumbs' and lower(trim({{ raw_value }})) in ('0', 'down', 'no', 'false', '👎')
-            then 0
-        when {{ scale }} = 'indicator' and trim({{ raw_value }}) in ('0', '1')
-            then cast(trim({{ raw_value }}) as integer)
-    end
-{%- endmacro %}
 
 {#- The legacy Touchpoints A-11 form's answers of a submission row, as answer_item()s. -#}
 {% macro touchpoints_legacy_answers() -%}
@@ -77,6 +55,10 @@
 {% macro list_contains(list_expr, driver_key) -%}
     (',' || replace(lower({{ list_expr }}), ' ', '') || ',' like '%,{{ driver_key }},%')
 {%- endmacro %}
+
+{#- The forms' driver lists below are the seed a11_questions' (on_current_form_indicator,
+    on_legacy_form, keypad_question): written out because a model's columns must be known
+    when dbt compiles it; the test assert_form_driver_lists_match_seed fails on any drift. -#}
 
 {#- Drivers the current A-11 form lists under "went well" / "didn't go well". -#}
 {% macro indicator_drivers() -%}

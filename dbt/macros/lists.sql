@@ -86,18 +86,19 @@
     posexplode({{ array_expr }}) as ({{ position_column }}, {{ column }})
 {%- endmacro %}
 
-{#- How many elements of an answers list hold an answer (not N/A, blank or skipped):
-    one scalar per row, so a reconciliation needs no unnest + group by over all answers. -#}
-{% macro count_answered(array_expr) -%}
-    {{ return(adapter.dispatch('count_answered')(array_expr)) }}
+{#- How many answers of a list (`{scale, value}` elements) read as an answer: their
+    `scale:value` is in `values_list` (a list column). One scalar per row, so a
+    reconciliation needs no unnest + group by over all answers. -#}
+{% macro count_matching(array_expr, values_list) -%}
+    {{ return(adapter.dispatch('count_matching')(array_expr, values_list)) }}
 {%- endmacro %}
 
-{% macro default__count_answered(array_expr) -%}
-    len(list_filter({{ array_expr }}, lambda a: lower(trim(a.value)) not in {{ na_answer_values() }}))
+{% macro default__count_matching(array_expr, values_list) -%}
+    len(list_filter({{ array_expr }}, lambda a: list_contains({{ values_list }}, a.scale || ':' || lower(trim(a.value)))))
 {%- endmacro %}
 
-{% macro spark__count_answered(array_expr) -%}
-    size(filter({{ array_expr }}, a -> lower(trim(a.value)) not in {{ na_answer_values() }}))
+{% macro spark__count_matching(array_expr, values_list) -%}
+    size(filter({{ array_expr }}, a -> array_contains({{ values_list }}, concat(a.scale, ':', lower(trim(a.value))))))
 {%- endmacro %}
 
 {#-

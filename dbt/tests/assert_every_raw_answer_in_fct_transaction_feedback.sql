@@ -4,10 +4,17 @@
 -- Reconciliation with raw: every answer held in raw (latest delivery of each record,
 -- N/A / blank / skipped excluded) appears in fct_transaction_feedback, per source, and
 -- nothing else does. Fails with one row per source whose counts differ.
+-- Counted independently of the models: the forms' columns are written out here as
+-- SOURCES.md lists them (not taken from the models' macros), and an agency answer
+-- counts when the seed answer_encodings reads its value as an answer on its scale.
 -- One aggregate scan per raw table: the answers of each raw row, then per record the
 -- count of its latest delivery (max_by over (_delivered_at, _source_file, _row_number),
 -- the order of later_delivery_rank) - a hash aggregate, no window sort over raw.
 {%- set delivery_order = "(_delivered_at, _source_file, _row_number)" %}
+{%- set legacy_columns = ['satisfaction', 'trust', 'effectiveness', 'ease', 'efficiency',
+    'transparency', 'employee'] %}
+{%- set tick_box_drivers = ['effectiveness', 'ease', 'efficiency', 'transparency', 'humanity',
+    'employee', 'other'] %}
 with
 
 touchpoints_rows as (
@@ -18,18 +25,20 @@ touchpoints_rows as (
         _delivered_at,
         _source_file,
         _row_number,
-        {%- for driver in legacy_a11_drivers() %}
-            case when form_kind = 'a11' and {{ driver }} between 1 and 5 then 1 else 0 end +
+        {%- for column in legacy_columns %}
+            case when form_kind = 'a11' and {{ column }} between 1 and 5 then 1 else 0 end +
         {%- endfor %}
         case
             when form_kind in ('a11_v2', 'a11_v2_radio') and answer_01 is not null then 1 else 0
         end
-        {%- for driver in indicator_drivers() %}
+        {%- for driver in tick_box_drivers %}
+            {%- set ticked = "(',' || replace(lower(coalesce(%s, '')), ' ', '') || ',' like '%%,"
+                ~ driver ~ ",%%')" %}
             + case
                 when
                     form_kind in ('a11_v2', 'a11_v2_radio')
-                    and coalesce({{ list_contains('answer_02', driver) }}, false)
-                    != coalesce({{ list_contains('answer_03', driver) }}, false) then 1
+                    and {{ ticked | format('answer_02') }} != {{ ticked | format('answer_03') }}
+                    then 1
                 else 0
             end
         {%- endfor %} as n_answers
@@ -48,6 +57,14 @@ touchpoints_answers as (
 
 ),
 
+answer_values as (
+
+    select list(scale || ':' || raw_value) as answers_on_scale
+    from {{ ref('answer_encodings') }}
+    where answer_value is not null
+
+),
+
 agency_api_rows as (
 
     -- Counted in place per raw row: unnesting every answer and grouping them back ran
@@ -57,8 +74,9 @@ agency_api_rows as (
         api._delivered_at,
         api._source_file,
         api._row_number,
-        {{ count_answered('api.answers') }} as n_answers
+        {{ count_matching('api.answers', 'answer_values.answers_on_scale') }} as n_answers
     from {{ source('raw', 'agency_api') }} as api
+    cross join answer_values
 
 ),
 
