@@ -11,6 +11,8 @@ from datetime import date
 
 from dagster import TimeWindowPartitionsDefinition
 
+from dagster_project.fiscal import fiscal_period, quarter_start
+
 PARTITION_FMT = "%Y-%m-%d"
 
 # One partition per quarter start (1 Jan, Apr, Jul, Oct); the first is FY2024 Q1.
@@ -24,18 +26,12 @@ fiscal_quarter_partitions = TimeWindowPartitionsDefinition(
 def partition_key_to_fiscal(key: str) -> tuple[int, int]:
     """`2024-10-01` -> (2025, 1). Raises ValueError for a date that starts no quarter."""
     start = date.fromisoformat(key)
-    if start.day != 1 or start.month not in (1, 4, 7, 10):
+    period = fiscal_period(start)
+    if quarter_start(*period) != start:
         raise ValueError(f"{key!r} is not the first day of a fiscal quarter")
-    # October–December belong to the next fiscal year's first quarter.
-    if start.month >= 10:
-        return start.year + 1, 1
-    return start.year, (start.month - 1) // 3 + 2
+    return period
 
 
 def fiscal_to_partition_key(fiscal_year: int, fiscal_quarter: int) -> str:
     """(2025, 1) -> `2024-10-01`."""
-    if fiscal_quarter not in (1, 2, 3, 4):
-        raise ValueError(f"fiscal quarter must be 1–4, got {fiscal_quarter!r}")
-    if fiscal_quarter == 1:
-        return date(fiscal_year - 1, 10, 1).strftime(PARTITION_FMT)
-    return date(fiscal_year, 3 * (fiscal_quarter - 2) + 1, 1).strftime(PARTITION_FMT)
+    return quarter_start(fiscal_year, fiscal_quarter).strftime(PARTITION_FMT)

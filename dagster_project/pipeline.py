@@ -271,15 +271,16 @@ def _export_last_quarter(defs, instance, log_level: str) -> int:
     """The OMB export of the last complete fiscal quarter, as its quarterly schedule would:
     skipped when that quarter has no responses, or its export is already current."""
     from dagster_project.assets.export import export_is_current, quarters_with_responses
+    from dagster_project.fiscal import quarter_label
     from dagster_project.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 
     settings = get_settings()
     key = fiscal_quarter_partitions.get_last_partition_key()
     fiscal_year, fiscal_quarter = partition_key_to_fiscal(key)
-    label = f"FY{fiscal_year} Q{fiscal_quarter}"
+    label = quarter_label(fiscal_year, fiscal_quarter)
     quarters = quarters_with_responses(settings)
     if (fiscal_year, fiscal_quarter) not in quarters:
-        have = f"FY{quarters[-1][0]} Q{quarters[-1][1]}" if quarters else "no quarter"
+        have = quarter_label(*quarters[-1]) if quarters else "no quarter"
         print(
             f"OMB export skipped: no responses in the last complete quarter, {label} (the "
             f"data ends in {have}). Export a quarter with data with "

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dagster_project.fiscal import previous_quarter
+
 ALL = "all"
+
+# The smallest n shown with a score, as the snapshot publishes it
+# (marts.dim_reporting_rules): SQL text, so every query applies the published rule.
+MIN_N = "(select min_reportable_n from marts.dim_reporting_rules)"
 
 
 @dataclass(frozen=True)
@@ -25,9 +31,7 @@ class Scope:
     @property
     def previous(self) -> tuple[int, int]:
         """The previous fiscal quarter (Q1's predecessor is Q4 of the year before)."""
-        if self.fiscal_quarter == 1:
-            return self.fiscal_year - 1, 4
-        return self.fiscal_year, self.fiscal_quarter - 1
+        return previous_quarter(self.fiscal_year, self.fiscal_quarter)
 
 
 def conditions(

@@ -17,20 +17,55 @@
     to_date(to_utc_timestamp({{ ts }}, current_timezone()))
 {%- endmacro %}
 
+{#- The fiscal period of an instant: of its UTC date. -#}
 {% macro fiscal_year(ts) -%}
-    (
-        extract(year from {{ utc_date(ts) }})
-        + case when extract(month from {{ utc_date(ts) }}) >= 10 then 1 else 0 end
-    )
+    {{ fiscal_year_of_date(utc_date(ts)) }}
 {%- endmacro %}
 
 {% macro fiscal_quarter(ts) -%}
-    case
-        when extract(month from {{ utc_date(ts) }}) >= 10 then 1
-        when extract(month from {{ utc_date(ts) }}) <= 3 then 2
-        when extract(month from {{ utc_date(ts) }}) <= 6 then 3
-        else 4
-    end
+    {{ fiscal_quarter_of_date(utc_date(ts)) }}
+{%- endmacro %}
+
+{#- The fiscal period of a DATE (the one definition; the Python one is
+    dagster_project/fiscal.py, and tests/test_fiscal.py checks they agree on every day). -#}
+{% macro fiscal_year_of_date(date_expr) -%}
+    (
+        cast(extract(year from {{ date_expr }}) as integer)
+        + case when extract(month from {{ date_expr }}) >= 10 then 1 else 0 end
+    )
+{%- endmacro %}
+
+{% macro fiscal_quarter_of_date(date_expr) -%}
+    (
+        case
+            when extract(month from {{ date_expr }}) >= 10 then 1
+            when extract(month from {{ date_expr }}) <= 3 then 2
+            when extract(month from {{ date_expr }}) <= 6 then 3
+            else 4
+        end
+    )
+{%- endmacro %}
+
+{#-
+    A fiscal quarter as one consecutive integer (FY2025 Q1 -> 8100, FY2025 Q2 -> 8101,
+    FY2024 Q4 -> 8099), so "the quarter before" and "quarters between" are arithmetic.
+-#}
+{% macro fiscal_quarter_index(fiscal_year, fiscal_quarter) -%}
+    ({{ fiscal_year }} * 4 + {{ fiscal_quarter }} - 1)
+{%- endmacro %}
+
+{#- First and last day (DATEs) of a fiscal quarter: FY2025 Q1 -> 2024-10-01, 2024-12-31. -#}
+{% macro fiscal_quarter_start(fiscal_year, fiscal_quarter) -%}
+    cast({{ dbt.dateadd('month', '3 * (' ~ fiscal_quarter ~ ' - 1)',
+                        'make_date(cast(' ~ fiscal_year ~ ' as integer) - 1, 10, 1)') }} as date)
+{%- endmacro %}
+
+{% macro fiscal_quarter_end(fiscal_year, fiscal_quarter) -%}
+    cast({{ dbt.dateadd(
+        'day', -1,
+        dbt.dateadd('month', '3 * (' ~ fiscal_quarter ~ ')',
+                    'make_date(cast(' ~ fiscal_year ~ ' as integer) - 1, 10, 1)')
+    ) }} as date)
 {%- endmacro %}
 
 {#- The fiscal quarter before (fiscal_year, fiscal_quarter): Q1's predecessor is Q4 of the year before. -#}

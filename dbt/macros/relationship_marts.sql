@@ -24,7 +24,7 @@ responses as (
         fiscal_quarter,
         trust_is_positive,
         _loaded_at,
-        {{ journeys_quarter_index('fiscal_year', 'fiscal_quarter') }} as quarter_index
+        {{ fiscal_quarter_index('fiscal_year', 'fiscal_quarter') }} as quarter_index
     from {{ responses }}
     where customer_key is not null
 
@@ -112,7 +112,7 @@ channel_first_uses as (
     select
         customer_key,
         channel,
-        min({{ journeys_quarter_index('fiscal_year', 'fiscal_quarter') }}) as first_quarter_index
+        min({{ fiscal_quarter_index('fiscal_year', 'fiscal_quarter') }}) as first_quarter_index
     from {{ responses }}
     where customer_key is not null
     group by customer_key, channel
@@ -210,7 +210,7 @@ final as (
         cumulative.quarter_index = cumulative.first_quarter_index as is_new_customer,
         cast({{ dbt.datediff(
             utc_date('cumulative.first_seen_at'),
-            journeys_fiscal_quarter_end('cumulative.fiscal_year', 'cumulative.fiscal_quarter'),
+            fiscal_quarter_end('cumulative.fiscal_year', 'cumulative.fiscal_quarter'),
             'day') }} as integer) as tenure_days,
         -- quarters elapsed since the first one (0 in the quarter first seen)
         cast(cumulative.quarter_index - cumulative.first_quarter_index as integer)

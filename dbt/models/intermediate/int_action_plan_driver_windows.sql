@@ -7,9 +7,9 @@ plans as (
 
     select
         *,
-        {{ journeys_quarter_index(
-            journeys_fiscal_year_of_date('start_date'),
-            journeys_fiscal_quarter_of_date('start_date')) }} as start_quarter_index
+        {{ fiscal_quarter_index(
+            fiscal_year_of_date('start_date'),
+            fiscal_quarter_of_date('start_date')) }} as start_quarter_index
     from {{ ref('action_plans') }}
 
 ),
@@ -19,7 +19,7 @@ scores as (
     select
         service_id,
         driver,
-        {{ journeys_quarter_index('fiscal_year', 'fiscal_quarter') }} as quarter_index,
+        {{ fiscal_quarter_index('fiscal_year', 'fiscal_quarter') }} as quarter_index,
         n,
         n_positive
     from {{ ref('agg_quarterly_service_scores') }}

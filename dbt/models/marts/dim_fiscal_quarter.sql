@@ -37,18 +37,8 @@ final as (
         fiscal_quarter,
         'FY' || cast(fiscal_year as varchar) || ' Q' || cast(fiscal_quarter as varchar)
             as quarter_label,
-        case fiscal_quarter
-            when 1 then make_date(fiscal_year - 1, 10, 1)
-            when 2 then make_date(fiscal_year, 1, 1)
-            when 3 then make_date(fiscal_year, 4, 1)
-            else make_date(fiscal_year, 7, 1)
-        end as quarter_start,
-        case fiscal_quarter
-            when 1 then make_date(fiscal_year - 1, 12, 31)
-            when 2 then make_date(fiscal_year, 3, 31)
-            when 3 then make_date(fiscal_year, 6, 30)
-            else make_date(fiscal_year, 9, 30)
-        end as quarter_end,
+        {{ fiscal_quarter_start('fiscal_year', 'fiscal_quarter') }} as quarter_start,
+        {{ fiscal_quarter_end('fiscal_year', 'fiscal_quarter') }} as quarter_end,
         cast({{ prev_fiscal_year('fiscal_year', 'fiscal_quarter') }} as integer)
             as prev_fiscal_year,
         cast({{ prev_fiscal_quarter('fiscal_quarter') }} as integer) as prev_fiscal_quarter

@@ -33,9 +33,9 @@ final as (
             when milestones.completed_date is not null
                 then milestones.completed_date <= milestones.due_date
         end as is_done_on_time,
-        cast({{ journeys_fiscal_year_of_date('milestones.due_date') }} as integer)
+        cast({{ fiscal_year_of_date('milestones.due_date') }} as integer)
             as due_fiscal_year,
-        cast({{ journeys_fiscal_quarter_of_date('milestones.due_date') }} as integer)
+        cast({{ fiscal_quarter_of_date('milestones.due_date') }} as integer)
             as due_fiscal_quarter
     from milestones
     inner join plans
