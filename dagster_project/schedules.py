@@ -7,12 +7,15 @@ from dagster import (
     RunRequest,
     ScheduleDefinition,
     ScheduleEvaluationContext,
+    SkipReason,
     define_asset_job,
     schedule,
 )
 
-from dagster_project.assets.export import omb_quarterly_export
-from dagster_project.partitions import fiscal_quarter_partitions
+from dagster_project.assets.export import omb_quarterly_export, quarters_with_responses
+from dagster_project.fiscal import quarter_label
+from dagster_project.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
+from dagster_project.settings import get_settings
 
 # Everything but the export: the export is partitioned by fiscal quarter and has its own
 # schedule; the daily load never waits on it.
@@ -53,9 +56,18 @@ daily_load_schedule = ScheduleDefinition(
     execution_timezone="America/New_York",
     description="On the 15th after each fiscal quarter ends: the OMB export of that quarter.",
 )
-def quarterly_export_schedule(context: ScheduleEvaluationContext) -> RunRequest:
+def quarterly_export_schedule(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
     # The last complete quarter as of the tick (not of "now": a late tick stays right).
     key = fiscal_quarter_partitions.get_partition_keys(
         current_time=context.scheduled_execution_time
     )[-1]
+    period = partition_key_to_fiscal(key)
+    try:
+        quarters = quarters_with_responses(get_settings())
+    except Exception as exc:  # noqa: BLE001 - a locked or missing warehouse: try the run
+        context.log.warning(f"could not read which quarters have responses: {exc}")
+        return RunRequest(run_key=key, partition_key=key)
+    if period not in quarters:
+        # No responses in that quarter: nothing to submit, and not a failure.
+        return SkipReason(f"no responses in {quarter_label(*period)}: no OMB export to write")
     return RunRequest(run_key=key, partition_key=key)
