@@ -170,7 +170,7 @@ def _ids(con: duckdb.DuckDBPyConnection, scans: list[str], expr: str) -> set[str
 def deliver_increment(tag: str, work: Path, n: int, seed: int, res: ScaleResult) -> None:
     """Generate n responses with another seed; move them into the landing zone as new files.
 
-    Moved files keep their relative order but are dated after every earlier file
+    Service volumes are not moved (see below). Moved files keep their relative order but are dated after every earlier file
     (mtime is the delivery order), in a folder per delivery so no name is reused.
     """
     incoming = work / "incoming"
@@ -184,7 +184,14 @@ def deliver_increment(tag: str, work: Path, n: int, seed: int, res: ScaleResult)
         say(tag, f"WARNING: ids from seed {seed} collide with the first delivery: "
                  f"{res.inc_collisions} — the generator reuses ids across seeds (reported, "
                  "not worked around: these records are re-deliveries now)")  # fmt: skip
-    files = [p for p in incoming.rglob("*") if p.is_file()]
+    # Volumes are per service x quarter counts, not responses: a day's delivery does not
+    # restate them (the generator's volumes for 1% of the responses would make the
+    # response rate of every quarter exceed 1, which the build rightly refuses).
+    files = [
+        p
+        for p in incoming.rglob("*")
+        if p.is_file() and p.relative_to(incoming).parts[0] != "service_volumes"
+    ]
     latest = max(p.stat().st_mtime_ns for p in landing.rglob("*") if p.is_file())
     first = min(p.stat().st_mtime_ns for p in files)
     shift = latest - first + 1_000_000_000

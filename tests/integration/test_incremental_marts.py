@@ -182,7 +182,10 @@ def test_incremental_marts_equal_a_full_rebuild(warehouse):
     more = warehouse.data_dir / "more"
     generate_feeds(more, responses=300, seed=22, progress=False)
     for path in more.rglob("*"):
-        if path.is_file():  # more/<source>/... -> landing/<source>/more/...
+        # more/<source>/... -> landing/<source>/more/...; not the generated volumes: a
+        # quarter's volumes for 300 responses would restate them below the responses
+        # already received (a response rate above 1, which the build refuses)
+        if path.is_file() and path.relative_to(more).parts[0] != "service_volumes":
             rel = path.relative_to(more)
             target = landing / rel.parts[0] / "more" / Path(*rel.parts[1:])
             target.parent.mkdir(parents=True, exist_ok=True)
