@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from dagster_project.loader import load_source
 
@@ -64,3 +65,30 @@ def test_bad_records_and_caller_number_never_stored(land, sql):
         (5, "undecodable text (not Windows-1252)",
          "C5;03/08/2025 10:00;FSA-HELP;[CALLER];5;4;3;2;1;bad \ufffd byte"),
     ]  # fmt: skip
+
+
+def test_wall_clock_times_the_clock_change_skips_or_repeats(land, sql):
+    """New York time on 9 March 2025 jumps from 01:59 EST to 03:00 EDT: 02:00-02:59 do
+    not exist. Such a time is read with the offset in force before the change (EST,
+    UTC-5), as Python's zoneinfo reads it (fold=0): 02:30 -> 07:30 UTC, the instant a
+    clock that missed the change would show. On 2 November 01:00-01:59 happen twice;
+    the second, standard-time one (EST) is taken (fold=1). Both load: not quarantined."""
+    body = (
+        HEADER
+        + "G1;03/09/2025 01:59;FSA-HELP;;5;;;;;\r\n"
+        + "G2;03/09/2025 02:30;FSA-HELP;;5;;;;;\r\n"
+        + "G3;03/09/2025 03:00;FSA-HELP;;5;;;;;\r\n"
+        + "G4;11/02/2025 01:30;FSA-HELP;;5;;;;;\r\n"
+    )
+    land("contact_center", "dst.csv", cp1252(body))
+    [result] = load_source("contact_center").files
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 4, 0)
+    got = dict(sql("select call_id, call_start from raw.contact_center"))
+    new_york = ZoneInfo("America/New_York")
+    for call, local in (("G1", datetime(2025, 3, 9, 1, 59)), ("G2", datetime(2025, 3, 9, 2, 30)),
+                        ("G3", datetime(2025, 3, 9, 3, 0)),
+                        ("G4", datetime(2025, 11, 2, 1, 30, fold=1))):  # fmt: skip
+        assert got[call] == local.replace(tzinfo=new_york).astimezone(UTC), call
+    assert got["G2"] == datetime(2025, 3, 9, 7, 30, tzinfo=UTC)
+    assert got["G3"] == datetime(2025, 3, 9, 7, 0, tzinfo=UTC)  # 03:00 EDT: before G2
+    assert got["G4"] == datetime(2025, 11, 2, 6, 30, tzinfo=UTC)
