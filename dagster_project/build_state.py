@@ -5,8 +5,9 @@ After every dbt build that succeeded in full, `record_build` keeps, under
 `state:modified`) and `build.json`: the last raw.load_log id per source that build had
 seen. `plan_build` then selects, with dbt's own selectors:
 
-- `source:raw.<source>+` for every source with load_log rows newer than that (files
-  loaded, or only logged: the load log and quarantine feed the data-quality marts);
+- the tables and tests of `source:raw.<source>+` for every source with load_log rows
+  newer than that (files loaded, or only logged: the load log and quarantine feed the
+  data-quality marts); views are SQL, which new rows do not change;
 - `state:modified+` for models, seeds, macros and tests whose code or content changed
   (a seed is loaded again only when its CSV changed);
 - everything when there is no state yet, or the warehouse is not the one the state
@@ -107,14 +108,25 @@ def plan_build(
     reasons: list[str] = []
     changed = [s for s in SOURCES if load_ids.get(s, 0) > seen.get(s, 0)]
     for source in changed:
-        select.append(f"source:raw.{source}+")
+        select += _data_changed(f"source:raw.{source}+")
         reasons.append(f"new {source} loads")
     if changed:
-        select += ["source:raw.load_log+", "source:raw.quarantine+"]
+        select += [*_data_changed("source:raw.load_log+"), *_data_changed("source:raw.quarantine+")]
     if recorded.get("code_digest") != code_digest(manifest_path):
         select.append("state:modified+")
         reasons.append("dbt code or seeds changed")
     return BuildPlan(tuple(select), tuple(reasons), load_ids, folder)
+
+
+def _data_changed(downstream: str) -> list[str]:
+    """What new data below `downstream` makes stale: the tables and the tests, not the
+    views (a view is its SQL: new rows need no rebuild of it, new code does, through
+    state:modified)."""
+    return [
+        f"{downstream},config.materialized:table",
+        f"{downstream},config.materialized:incremental",
+        f"{downstream},resource_type:test",
+    ]
 
 
 def record_build(settings: Settings, plan: BuildPlan, manifest_path: Path) -> None:
