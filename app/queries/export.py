@@ -14,25 +14,24 @@ EXPORT_SUFFIXES = (".csv", ".json")
 
 
 def submission_preview(scope: Scope) -> pd.DataFrame:
-    """The summary OMB receives: answers, positive answers and score per service ×
-    channel × driver, with the score blank below 10 answers."""
+    """The driver summary published with the OMB export (marts.agg_omb_driver_summary):
+    answers, positive answers and score per service x channel x driver, the positive
+    count and score blank where the cell is suppressed."""
     where, params = conditions(
-        scope, period="q.", service="q.service_id", agency="q.agency_code",
+        scope, period="q.", service="q.service_id", agency="s.agency_code",
         channel="q.channel",
     )  # fmt: skip
     return run(
         f"""
         select s.provider as service_provider, q.service_id, s.service_name,
                coalesce(c.channel_label, q.channel) as channel, d.driver_label as driver,
-               q.n as answers,
-               case when not q.is_suppressed then q.n_positive end as positive,
-               case when not q.is_suppressed then round(q.score, 1) end as score,
+               q.answers, q.positive_answers as positive, q.score,
                q.is_suppressed as suppressed
-        from marts.agg_quarterly_service_scores q
+        from marts.agg_omb_driver_summary q
         join marts.dim_service s on s.service_id = q.service_id
         join marts.dim_driver d on d.driver = q.driver
         left join marts.dim_channel c on c.channel = q.channel
-        where {where} and q.channel <> 'all'
+        where {where}
         order by s.provider, s.service_name, q.channel, d.driver_order
         """,
         tuple(params),

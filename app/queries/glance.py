@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.queries.common import Scope, conditions
+from app.queries.common import MIN_N, Scope, conditions
 from app.queries.engine import run
-
-# |z| above this is a significant change at 95 % (two-sided two-proportion test).
-Z_95 = 1.959964
 
 
 def response_totals(scope: Scope) -> pd.DataFrame:
@@ -51,62 +48,42 @@ def response_by_service(scope: Scope) -> pd.DataFrame:
 
 
 def headline_scores(scope: Scope) -> pd.DataFrame:
-    """Trust and satisfaction over the scope, now and last quarter.
-
-    Over one service this is the mart's own row (its significance verdict included);
-    over several the answers are pooled and the change tested with the same
-    two-proportion z-test.
-    """
-    where, params = conditions(scope, period=None, channel="channel", channel_all_row=True)
-    prev_fy, prev_fq = scope.previous
+    """Trust and satisfaction over the scope, now and last quarter, with the mart's
+    significance verdict: one service's own cell, else the pooled roll-up of the
+    agency's or of every service (marts.agg_quarterly_rollup_scores)."""
+    if scope.service:
+        table, key, value = "agg_quarterly_service_scores", "service_id", scope.service
+        prev_suppressed = f"coalesce(prev_n, 0) < {MIN_N}"
+    else:
+        level = "agency" if scope.agency else "all_services"
+        table, key, value = "agg_quarterly_rollup_scores", "rollup_id", scope.agency or "all"
+        prev_suppressed = "prev_is_suppressed"
     return run(
         f"""
-        with scoped as (
-            select fiscal_year, fiscal_quarter, service_id, driver, n, n_positive,
-                   is_change_significant
-            from marts.agg_quarterly_service_scores
-            where {where} and driver in ('trust', 'satisfaction')
-        ),
-        cur as (
-            select driver, sum(n) as n, sum(n_positive) as pos,
-                   count(distinct service_id) as n_services,
-                   bool_or(is_change_significant) as mart_significant
-            from scoped where fiscal_year = ? and fiscal_quarter = ? group by driver
-        ),
-        prev as (
-            select driver, sum(n) as n, sum(n_positive) as pos
-            from scoped where fiscal_year = ? and fiscal_quarter = ? group by driver
-        ),
-        joined as (
-            select cur.driver, cur.n, cur.pos, cur.n_services, cur.mart_significant,
-                   prev.n as prev_n, prev.pos as prev_pos,
-                   (cur.pos + prev.pos) / (cur.n + prev.n) as p_pool
-            from cur left join prev using (driver)
-        )
-        select driver, n, case when n >= 10 then pos end as n_positive,
-               n < 10 as is_suppressed,
-               case when n >= 10 then 100.0 * pos / n end as score,
+        select driver, n,
+               case when not is_suppressed then n_positive end as n_positive,
+               is_suppressed,
+               case when not is_suppressed then score end as score,
                prev_n,
-               case when prev_n >= 10 then 100.0 * prev_pos / prev_n end as prev_score,
-               case when n >= 10 and prev_n >= 10
-                    then 100.0 * pos / n - 100.0 * prev_pos / prev_n end as score_change,
-               case when n < 10 or coalesce(prev_n, 0) < 10 then null
-                    when n_services = 1 then mart_significant
-                    when p_pool in (0, 1) then false
-                    else abs(pos / n - prev_pos / prev_n)
-                         / sqrt(p_pool * (1 - p_pool) * (1.0 / n + 1.0 / prev_n)) > {Z_95}
-               end as is_change_significant
-        from joined
+               case when not ({prev_suppressed}) then prev_score end as prev_score,
+               case when not is_suppressed and not ({prev_suppressed}) then score_change
+               end as score_change,
+               case when not is_suppressed and not ({prev_suppressed})
+                    then is_change_significant end as is_change_significant
+        from marts.{table}
+        where {key} = ? and fiscal_year = ? and fiscal_quarter = ? and channel = ?
+          and driver in ('trust', 'satisfaction')
+          {"" if scope.service else f"and rollup_level = '{level}'"}
         order by driver desc
         """,
-        (*params, scope.fiscal_year, scope.fiscal_quarter, prev_fy, prev_fq),
+        (value, scope.fiscal_year, scope.fiscal_quarter, scope.channel),
     )
 
 
 def driver_scores(scope: Scope) -> pd.DataFrame:
     """Service × driver scores for the quarter with the sector benchmark beside them.
 
-    Suppressed cells (n < 10) come back with no score, interval or change: the
+    Suppressed cells (n < min_reportable_n) come back with no score, interval or change: the
     dashboard cannot show what it never receives.
     """
     where, params = conditions(
@@ -129,10 +106,10 @@ def driver_scores(scope: Scope) -> pd.DataFrame:
                case when not q.is_suppressed then q.ci_low end as ci_low,
                case when not q.is_suppressed then q.ci_high end as ci_high,
                q.prev_n,
-               case when q.prev_n >= 10 then q.prev_score end as prev_score,
-               case when not q.is_suppressed and q.prev_n >= 10 then q.score_change end
+               case when q.prev_n >= {MIN_N} then q.prev_score end as prev_score,
+               case when not q.is_suppressed and q.prev_n >= {MIN_N} then q.score_change end
                    as score_change,
-               case when not q.is_suppressed and q.prev_n >= 10 then q.is_change_significant
+               case when not q.is_suppressed and q.prev_n >= {MIN_N} then q.is_change_significant
                end as is_change_significant,
                b.score as benchmark_score,
                case when not q.is_suppressed and b.score is not null

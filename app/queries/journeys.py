@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.queries.common import Scope
+from app.queries.common import MIN_N, Scope
 from app.queries.engine import run
 
 
@@ -35,15 +35,15 @@ def journey_stages(scope: Scope, journey_id: str) -> pd.DataFrame:
 def journey_summary(scope: Scope, journey_id: str) -> pd.DataFrame:
     """Journeys started in the quarter: how many completed, dropped out, still open."""
     return run(
-        """
+        f"""
         select count(*) as n_started,
                count(*) filter (where is_completed) as n_completed,
                count(*) filter (where dropped_at_stage is not null) as n_dropped,
                count(*) filter (where is_open) as n_open,
                median(duration_days) filter (where is_completed) as median_days_to_complete,
                sum(n_answers) as n_answers,
-               case when sum(n_answers) >= 10 then sum(n_positive) end as n_positive,
-               case when sum(n_answers) >= 10
+               case when sum(n_answers) >= {MIN_N} then sum(n_positive) end as n_positive,
+               case when sum(n_answers) >= {MIN_N}
                     then 100.0 * sum(n_positive) / sum(n_answers) end as score
         from marts.fct_journey
         where journey_id = ? and fiscal_year = ? and fiscal_quarter = ?

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.queries.common import Scope, conditions
+from app.queries.common import MIN_N, Scope, conditions
 from app.queries.engine import run
 
 _TENURE = """
@@ -36,9 +36,9 @@ def trust_by(scope: Scope, grouping: str) -> pd.DataFrame:
         select {label_sql} as customer_group,
                count(*) as n_customers,
                cast(sum(trust_n) as bigint) as trust_n,
-               case when sum(trust_n) >= 10
+               case when sum(trust_n) >= {MIN_N}
                     then cast(sum(trust_positive) as bigint) end as trust_positive,
-               case when sum(trust_n) >= 10
+               case when sum(trust_n) >= {MIN_N}
                     then 100.0 * sum(trust_positive) / sum(trust_n) end as trust_score
         from marts.fct_relationship
         where fiscal_year = ? and fiscal_quarter = ?

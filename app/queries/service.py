@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.queries.common import Scope, conditions
+from app.queries.common import MIN_N, Scope, conditions
 from app.queries.engine import run
-from app.queries.glance import Z_95
 
 SENTIMENTS = {  # VADER's conventional cut-offs on the compound score
     "negative": "comment_sentiment < -0.05",
@@ -54,9 +53,9 @@ def answer_distribution(scope: Scope) -> pd.DataFrame:
         join marts.dim_driver d on d.driver = f.driver
         where {where}
         group by f.driver, d.driver_label, d.driver_order, f.scale, f.answer_value
-        -- A question with fewer than 10 answers is suppressed: its split would give
-        -- its score away.
-        qualify sum(count(*)) over (partition by f.driver) >= 10
+        -- A question with fewer answers than the published minimum is suppressed: its
+        -- split would give its score away.
+        qualify sum(count(*)) over (partition by f.driver) >= {MIN_N}
         order by d.driver_order, f.scale, f.answer_value desc
         """,
         tuple(params),
@@ -121,57 +120,24 @@ def channel_breakdown(scope: Scope) -> pd.DataFrame:
 
 
 def key_drivers(scope: Scope) -> pd.DataFrame:
-    """Which drivers move trust: per driver, over responses that answered it and trust,
-    the difference in trust-positive share between a positive and a non-positive
-    answer (95 % Wald interval) and the phi correlation of the two positives. Fewer
-    than 10 paired responses: counts only, like any suppressed cell."""
-    where, params = conditions(scope, period="", service="service_id", agency=None,
-                               channel="channel")  # fmt: skip
+    """Which drivers move trust (marts.agg_key_drivers): per driver, the difference in
+    trust-positive share between a positive and a non-positive answer with its 95 %
+    Wald interval, and phi; a suppressed driver (too few paired responses) has its n
+    only. Largest difference first."""
     return run(
-        f"""
-        with answers as (
-            select response_key, driver, is_positive
-            from marts.fct_transaction_feedback where {where}
-        ),
-        trust as (
-            select response_key, bool_or(is_positive) as trust_pos
-            from answers where driver = 'trust' group by response_key
-        ),
-        counts as (
-            select a.driver,
-                   count(*) as n,
-                   count(*) filter (where a.is_positive) as n1,
-                   count(*) filter (where not a.is_positive) as n0,
-                   count(*) filter (where a.is_positive and t.trust_pos) as t1,
-                   count(*) filter (where not a.is_positive and t.trust_pos) as t0,
-                   count(*) filter (where t.trust_pos) as tp
-            from answers a join trust t using (response_key)
-            where a.driver <> 'trust'
-            group by a.driver
-        ),
-        shares as (
-            select *, t1 / nullif(n1, 0) as p1, t0 / nullif(n0, 0) as p0 from counts
-        ),
-        shares_se as (
-            select *, sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0) as se from shares
-        )
-        select d.driver_label, d.driver_order, s.n,
-               case when s.n >= 10 then s.n1 end as n_driver_positive,
-               case when s.n >= 10 then s.n0 end as n_driver_not_positive,
-               case when s.n >= 10 then 100 * s.p1 end as trust_share_if_positive,
-               case when s.n >= 10 then 100 * s.p0 end as trust_share_if_not_positive,
-               case when s.n >= 10 then 100 * (s.p1 - s.p0) end as difference,
-               case when s.n >= 10 then 100 * (s.p1 - s.p0 - {Z_95} * s.se) end as diff_ci_low,
-               case when s.n >= 10 then 100 * (s.p1 - s.p0 + {Z_95} * s.se) end as diff_ci_high,
-               case when s.n >= 10 then
-                   (s.t1 * (s.n0 - s.t0) - (s.n1 - s.t1) * s.t0)
-                   / nullif(sqrt(s.n1 * s.n0 * s.tp * (s.n - s.tp)), 0) end as phi,
-               s.n < 10 as is_suppressed
-        from shares_se s
+        """
+        select d.driver_label, d.driver_order, k.n_paired as n,
+               k.n_driver_positive, k.n_driver_not_positive,
+               k.trust_share_if_positive, k.trust_share_if_not_positive, k.difference,
+               k.difference_ci_low as diff_ci_low, k.difference_ci_high as diff_ci_high,
+               k.phi, k.is_suppressed
+        from marts.agg_key_drivers k
         join marts.dim_driver d using (driver)
-        order by abs(s.p1 - s.p0) desc nulls last, d.driver_order
+        where k.service_id = ? and k.fiscal_year = ? and k.fiscal_quarter = ?
+          and k.channel = ?
+        order by abs(k.difference) desc nulls last, d.driver_order
         """,
-        tuple(params),
+        (scope.service, scope.fiscal_year, scope.fiscal_quarter, scope.channel),
     )
 
 

@@ -9,6 +9,7 @@ number they expect from these rows in Python, never with the app's SQL.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -211,6 +212,85 @@ def _score_rows() -> list[dict]:
     return out
 
 
+def _p_value(pos: int, n: int, ppos: int, pn: int) -> float:
+    """Two-sided p of the pooled two-proportion z-test (1.0 when the pool is 0 or 1)."""
+    pool = (pos + ppos) / (n + pn)
+    if pool in (0, 1):
+        return 1.0
+    z = (pos / n - ppos / pn) / math.sqrt(pool * (1 - pool) * (1 / n + 1 / pn))
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def _rollup_rows() -> list[dict]:
+    """Each agency's and all services' pooled cells, as agg_quarterly_rollup_scores."""
+    cells: dict[tuple, list[int]] = {}
+    for svc, fy, fq, ch, drv, n, pos, *_ in SCORES:
+        for level, rid in (("agency", AGENCY[svc]), ("all_services", "all")):
+            cell = cells.setdefault((level, rid, fy, fq, ch, drv), [0, 0, 0])
+            cell[0], cell[1], cell[2] = cell[0] + n, cell[1] + pos, cell[2] + 1
+    out = []
+    for (level, rid, fy, fq, ch, drv), (n, pos, k) in cells.items():
+        prev_key = (
+            (level, rid, fy - 1, 4, ch, drv) if fq == 1 else (level, rid, fy, fq - 1, ch, drv)
+        )
+        pn, ppos, _ = cells.get(prev_key, (None, None, None))
+        p = None if pn is None else _p_value(pos, n, ppos, pn)
+        out.append(dict(
+            rollup_level=level, rollup_id=rid, fiscal_year=fy, fiscal_quarter=fq, channel=ch,
+            driver=drv, n_services=k, n=n, n_positive=pos, score=100 * pos / n,
+            is_suppressed=n < 10, prev_n=pn,
+            prev_score=None if pn is None else 100 * ppos / pn,
+            prev_is_suppressed=pn is None or pn < 10,
+            score_change=None if pn is None else 100 * pos / n - 100 * ppos / pn,
+            p_value=p, is_change_significant=p is not None and p < 0.05,
+        ))  # fmt: skip
+    return out
+
+
+def _key_driver_rows(answers: list[dict]) -> list[dict]:
+    """agg_key_drivers for the FAFSA responses: the 2x2 of driver- and trust-positive."""
+    trust = {a["response_key"]: a["is_positive"] for a in answers if a["driver"] == "trust"}
+    out = []
+    for ch in ("all", "web", "phone"):
+        for drv in ("satisfaction", "ease"):
+            pairs = [(a["is_positive"], trust[a["response_key"]]) for a in answers
+                     if a["driver"] == drv and a["response_key"] in trust
+                     and ch in ("all", a["channel"])]  # fmt: skip
+            if not pairs:
+                continue
+            n = len(pairs)
+            row = dict(service_id="fsa-fafsa", fiscal_year=FY, fiscal_quarter=FQ, channel=ch,
+                       driver=drv, n_paired=n, is_suppressed=n < 10)  # fmt: skip
+            if n >= 10:
+                yes = [t for d, t in pairs if d]
+                no = [t for d, t in pairs if not d]
+                p1, p0 = sum(yes) / len(yes), sum(no) / len(no)
+                se = math.sqrt(p1 * (1 - p1) / len(yes) + p0 * (1 - p0) / len(no))
+                t1, t0, tp = sum(yes), sum(no), sum(yes) + sum(no)
+                phi = (t1 * (len(no) - t0) - (len(yes) - t1) * t0) / math.sqrt(
+                    len(yes) * len(no) * tp * (n - tp))  # fmt: skip
+                row.update(
+                    n_driver_positive=len(yes), n_driver_not_positive=len(no),
+                    trust_share_if_positive=100 * p1, trust_share_if_not_positive=100 * p0,
+                    difference=100 * (p1 - p0),
+                    difference_ci_low=100 * (p1 - p0 - 1.959964 * se),
+                    difference_ci_high=100 * (p1 - p0 + 1.959964 * se), phi=phi,
+                )  # fmt: skip
+            out.append(row)
+    return out
+
+
+def _omb_summary_rows() -> list[dict]:
+    """agg_omb_driver_summary: the channel cells, positive count and score blank when
+    suppressed (touchpoints_channel from dim_channel's fixture, none here)."""
+    return [
+        dict(service_id=svc, fiscal_year=fy, fiscal_quarter=fq, channel=ch, driver=drv,
+             answers=n, positive_answers=None if n < 10 else pos,
+             score=None if n < 10 else round(100 * pos / n, 2), is_suppressed=n < 10)
+        for svc, fy, fq, ch, drv, n, pos, *_ in SCORES if ch != "all"
+    ]  # fmt: skip
+
+
 # (service, fy, fq, channel, responses, customers, offered)
 RATES = [
     ("fsa-fafsa", 2026, 1, "all", 45, 1000, 300),
@@ -376,6 +456,12 @@ def rows() -> dict[str, list[dict]]:
             ),
         ],  # fmt: skip
         "marts.agg_quarterly_service_scores": _score_rows(),
+        "marts.agg_quarterly_rollup_scores": _rollup_rows(),
+        "marts.agg_key_drivers": _key_driver_rows(answers),
+        "marts.agg_omb_driver_summary": _omb_summary_rows(),
+        "marts.dim_reporting_rules": [
+            dict(min_reportable_n=10, significance_alpha=0.05, confidence_level=0.95)
+        ],
         "marts.agg_response_rates": [
             dict(
                 service_id=s,

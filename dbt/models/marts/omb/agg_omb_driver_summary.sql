@@ -1,4 +1,4 @@
-{{ config(materialized='view', contract={'enforced': true}) }}
+{{ config(materialized='table', contract={'enforced': true}) }}
 
 -- Each driver's answers, positive answers and score per service x quarter x channel,
 -- as published with the OMB export. Below 10 answers only n is shown: the
