@@ -10,7 +10,7 @@ DEMO_RESPONSES ?= 200000
 DEMO_SEED ?= 2026
 export CX_DATA_DIR
 
-.PHONY: help setup run pipeline dashboard dev test lint bench generate screenshots clean
+.PHONY: help setup run pipeline dashboard dev test browser lint bench generate screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,8 +44,21 @@ dashboard: setup ## serve the dashboard on the published snapshot
 dev: setup ## open the Dagster UI (asset graph, schedules, sensors, checks)
 	DAGSTER_HOME=$$($(BIN)/python -m dagster_project.instance) $(BIN)/dagster dev -m dagster_project.definitions
 
-test: setup ## run every test (unit, dbt, Dagster, app, browser, benchmark smoke)
+test: setup browser ## run every test (unit, dbt, Dagster, app, browser, benchmark smoke)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+browser: ## Debian's chromium for the browser tests (installed when missing and possible)
+	@command -v chromium >/dev/null 2>&1 || { \
+		if command -v apt-get >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then \
+			SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo -n); \
+			echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+			DEBIAN_FRONTEND=noninteractive $$SUDO apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "error: the browser tests need Chromium: run 'sudo apt-get install chromium' (Debian/Ubuntu), then 'make test' again"; \
+			exit 1; \
+		fi; \
+	}
 
 lint: setup ## ruff and sqlfluff
 	$(BIN)/ruff check dagster_project app tests benchmarks

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -35,12 +36,42 @@ def _dashboard(args: argparse.Namespace) -> int:
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(args.port), "--server.address", args.address,
-        "--server.headless", "true" if args.headless else "false",
+        # always headless: a non-headless Streamlit that never ran on this machine asks
+        # for an e-mail on stdin, which stops `make run` without a terminal
+        "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    print(f"Dashboard: http://{args.address}:{args.port}  (Ctrl+C to stop)")
+    url = f"http://{args.address}:{args.port}"
+    print(f"Dashboard: {url}  (Ctrl+C to stop)")
+    if not args.headless and _can_open_browser():
+        _open_browser_when_up(url)
     os.execv(sys.executable, cmd)
     return 0  # not reached
+
+
+def _can_open_browser() -> bool:
+    """A browser can open where there is a desktop: a display on Linux, or macOS/Windows."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _open_browser_when_up(url: str) -> None:
+    """Open `url` in a browser once the server answers (a detached helper process, since
+    this one becomes Streamlit); it gives up quietly after a minute."""
+    helper = (
+        "import time, urllib.request, webbrowser, sys\n"
+        "for _ in range(120):\n"
+        "    try:\n"
+        "        urllib.request.urlopen(sys.argv[1] + '/_stcore/health', timeout=1)\n"
+        "        webbrowser.open(sys.argv[1]); break\n"
+        "    except Exception: time.sleep(0.5)\n"
+    )
+    subprocess.Popen(
+        [sys.executable, "-c", helper, url],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -123,7 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("CX_DASHBOARD_ADDRESS", "localhost"),
         help="address to bind (default $CX_DASHBOARD_ADDRESS or localhost)",
     )
-    dash.add_argument("--headless", action="store_true", help="do not open a browser")
+    dash.add_argument(
+        "--headless",
+        action="store_true",
+        help="never open a browser (one opens by default only where a display is)",
+    )
     dash.set_defaults(func=_dashboard)
 
     exp = sub.add_parser("export", help="write the OMB quarterly CX data collection files")

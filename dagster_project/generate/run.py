@@ -7,10 +7,11 @@ written straight to their files.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
-from tqdm import tqdm
 
 from dagster_project.generate import defects as X
 from dagster_project.generate.agency_api import CORRECTION_RATE, AgencyApi
@@ -24,6 +25,7 @@ from dagster_project.generate.service_volumes import write_volumes
 from dagster_project.generate.touchpoints import Touchpoints
 from dagster_project.generate.world import Context, World
 from dagster_project.generate.writers import Sink
+from dagster_project.progress import progress_bar
 
 LINKED_SHARE = 0.18  # of API responses sent at a case stage
 P_SURVEY = 0.45  # chance a case stage triggers a survey
@@ -75,9 +77,7 @@ def run(
         month_weights={"wrong_column_count": csv_months, "bad_timestamp": csv_months},
     )
 
-    with tqdm(
-        total=sum(split), unit="resp", unit_scale=True, disable=not progress, desc="cxwh generate"
-    ) as bar:
+    with _progress(progress, total=sum(split)) as bar:
         for m in range(N_MONTHS):
             tp.write_month(m, tp_n[m], tp_d[m])
             api.write_month(m, api_n[m], api_d[m], int(fixes[m]))
@@ -89,6 +89,13 @@ def run(
         dup = write_file_defects(ctx, sink)
         sink.finalize()
     return ctx, sink, dup
+
+
+def _progress(show: bool, total: int):
+    """The shared progress (a bar on a terminal, a line per 10 % in a log), or none."""
+    if show:
+        return progress_bar(total, "cxwh generate", unit="resp", unit_scale=True)
+    return nullcontext(SimpleNamespace(update=lambda n=1: None))
 
 
 def _cap_linked(ctx: Context, cases, limit: int) -> None:
