@@ -18,16 +18,18 @@
     {{ return(none) }}
 {%- endmacro %}
 
-{#- `where _loaded_at >= <since>` on an incremental build (nothing on a full one); an
-    empty fact selects nothing, as `>= (select max(...))` would. `>=` rather than `>`:
-    rows loaded in the same instant as the last build are redone (delete+insert makes
-    that idempotent) instead of being missed. -#}
+{#- `where _loaded_at > <since>` on an incremental build (nothing on a full one); an
+    empty fact selects nothing, as `> (select max(...))` would. Strictly after: the
+    loader gives every batch a load time after every earlier one (loader._load_time)
+    and a whole source's delivery shares one, so the rows at <since> were all in the
+    build that set it; `>=` would redo that whole batch (at 1M, most of the answers)
+    on every later build. -#}
 {% macro incremental_cursor_filter(column='_loaded_at') -%}
     {%- set since = incremental_since() -%}
     {%- if since == 'empty' %}
     where false
     {%- elif since is not none %}
-    where {{ column }} >= cast('{{ since }}' as timestamp with time zone)
+    where {{ column }} > cast('{{ since }}' as timestamp with time zone)
     {%- endif -%}
 {%- endmacro %}
 

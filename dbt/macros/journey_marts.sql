@@ -271,13 +271,13 @@ select * from aggregated
     {%- set after = "cast('" ~ since ~ "' as timestamp with time zone)" %}
 touched_cases as (
 
-    select case_id from {{ ref('stg_case_events__events') }} where _loaded_at >= {{ after }}
+    select case_id from {{ ref('stg_case_events__events') }} where _loaded_at > {{ after }}
     union
     select case_id from {{ ref('fct_response') }}
-    where _loaded_at >= {{ after }} and case_id is not null
+    where _loaded_at > {{ after }} and case_id is not null
     union
     select case_id from {{ replaced_responses_relation() }}
-    where replaced_at >= {{ after }} and case_id is not null
+    where replaced_at > {{ after }} and case_id is not null
 
 ),
     {%- endif %}

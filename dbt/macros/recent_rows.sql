@@ -4,7 +4,7 @@
     Rule (documented in dbt/README-style here, and in docs of fct_response):
       * every generic data test (not_null, unique, accepted_values, relationships,
         unique_combination_of_columns, ...) whose model is an INCREMENTAL model tests
-        the rows loaded by the latest build of that model: _loaded_at >= the model's
+        the rows loaded by the latest build of that model: _loaded_at > the model's
         max(_loaded_at) as it was just before that build (recorded by the model's
         pre-hook `record_incremental_batch()` in intermediate.incremental_batches);
       * after a full build (first build, --full-refresh) nothing is recorded, so the
@@ -40,7 +40,7 @@
     {%- if var('full_tests', false) or flags.FULL_REFRESH -%}
         1 = 1
     {%- else -%}
-        _loaded_at >= coalesce(
+        _loaded_at > coalesce(
             (select max(batch_since) from {{ incremental_batches_relation() }}
              where model = '{{ model_name }}'),
             cast('-infinity' as timestamptz)

@@ -262,10 +262,10 @@ select * from final
 touched_customers as (
 
     select customer_key from {{ ref('fct_response') }}
-    where _loaded_at >= {{ after }} and customer_key is not null
+    where _loaded_at > {{ after }} and customer_key is not null
     union
     select customer_key from {{ replaced_responses_relation() }}
-    where replaced_at >= {{ after }} and customer_key is not null
+    where replaced_at > {{ after }} and customer_key is not null
 
 ),
     {%- endif %}

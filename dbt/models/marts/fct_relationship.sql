@@ -15,7 +15,7 @@
             delete from {{ this }}
             where customer_key in (
                 select customer_key from {{ replaced_responses_relation() }}
-                where replaced_at >= {{ incremental_batch_since(this.identifier) }}
+                where replaced_at > {{ incremental_batch_since(this.identifier) }}
             )
                 and customer_key not in (
                     select customer_key from {{ ref('fct_response') }}

@@ -18,7 +18,7 @@
             "delete from {{ this }}
             where exists (
                 select 1 from {{ ref('int_responses_unioned') }} as responses
-                where responses._loaded_at >= {{ incremental_batch_since(this.identifier) }}
+                where responses._loaded_at > {{ incremental_batch_since(this.identifier) }}
                     and responses.response_key = {{ this }}.response_key
                     and responses._loaded_at != {{ this }}._loaded_at
             )",
