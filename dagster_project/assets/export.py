@@ -26,10 +26,13 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, Metadata
 from dagster_project.assets.lock import LOCK_KEY
 from dagster_project.build_state import build_fingerprint
 from dagster_project.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
+from dagster_project.reference import drivers_where
 from dagster_project.resources import attach_marts
 from dagster_project.settings import Settings, get_settings
 
-DRIVERS = ("effectiveness", "ease", "efficiency", "transparency", "humanity", "employee", "other")
+# The drivers the current form lists under "what went well / did not" (seed
+# a11_questions, in driver order): Touchpoints' positive_/negative_ columns.
+DRIVERS = drivers_where("on_current_form_indicator")
 # Touchpoints' cx_responses upload header, column for column (SOURCES.md, "Exports").
 RESPONSES_HEADER = (
     "external_id",

@@ -1,8 +1,7 @@
 """A tiny published snapshot for the dashboard tests (AppTest and the browser).
 
 Table columns and types come from the dbt contracts (`dbt/models/marts/**/*.yml`)
-where they exist, else from the starting contract in docs/interfaces.md, and the
-`meta` tables from the publish step's own DDL: a renamed column fails the tests
+and the `meta` tables from the publish step's own DDL: a renamed column fails the tests
 instead of passing silently. The rows are hand-written; the tests compute every
 number they expect from these rows in Python, never with the app's SQL.
 """
@@ -16,104 +15,26 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from dagster_project.publish import META_DDL
+
 REPO = Path(__file__).resolve().parents[2]
 VERSION = "20260115T120000000000Z"
 
-# docs/interfaces.md's starting contract, for marts whose YAML is not written yet.
-FALLBACK = {
-    "dim_service": "service_id varchar, agency_code varchar, provider varchar, "
-    "service_name varchar, journey_id varchar, benchmark_sector varchar",
-    "dim_driver": "driver varchar, driver_label varchar, driver_order integer, "
-    "question_text varchar",
-    "dim_channel": "channel varchar, channel_label varchar, touchpoints_channel varchar, "
-    "channel_order integer, is_all_channels boolean",
-    "dim_fiscal_quarter": "fiscal_year integer, fiscal_quarter integer, quarter_label varchar, "
-    "quarter_start date, quarter_end date, prev_fiscal_year integer, prev_fiscal_quarter integer",
-    "dim_journey_stage": "journey_id varchar, journey_name varchar, stage_key varchar, "
-    "stage_label varchar, stage_order integer, is_last_stage boolean",
-    "dim_benchmark": "benchmark_sector varchar, driver varchar, score double, "
-    "source_name varchar, benchmark_year integer",
-    "fct_response": "response_key varchar, source varchar, source_record_id varchar, "
-    "service_id varchar, agency_code varchar, channel varchar, touchpoint varchar, "
-    "survey_type varchar, case_id varchar, journey_id varchar, journey_stage_key varchar, "
-    "customer_key varchar, is_anonymous boolean, submitted_at timestamptz, "
-    "fiscal_year integer, fiscal_quarter integer, n_answers integer, comment varchar, "
-    "comment_sentiment double, _source_file varchar, _row_number bigint, "
-    "_loaded_at timestamptz",
-    "fct_transaction_feedback": "response_key varchar, service_id varchar, "
-    "agency_code varchar, channel varchar, touchpoint varchar, survey_type varchar, "
-    "case_id varchar, journey_id varchar, journey_stage_key varchar, customer_key varchar, "
-    "submitted_at timestamptz, fiscal_year integer, fiscal_quarter integer, driver varchar, "
-    "scale varchar, answer_value integer, is_positive boolean, is_negative boolean, "
-    "_source varchar, _source_file varchar, _row_number bigint, _loaded_at timestamptz",
-    "fct_journey": "journey_key varchar, journey_id varchar, case_id varchar, "
-    "customer_key varchar, started_at timestamptz, ended_at timestamptz, fiscal_year integer, "
-    "fiscal_quarter integer, furthest_stage varchar, furthest_stage_order integer, "
-    "n_stages_reached integer, is_completed boolean, is_open boolean, "
-    "dropped_at_stage varchar, duration_days double, n_touchpoints integer, "
-    "n_responses integer, n_answers integer, n_positive integer, journey_score double, "
-    "pain_point_stage varchar",
-    "fct_relationship": "customer_key varchar, fiscal_year integer, fiscal_quarter integer, "
-    "first_seen_at timestamptz, is_new_customer boolean, tenure_days integer, "
-    "tenure_quarters integer, n_interactions integer, n_interactions_to_date integer, "
-    "n_services_to_date integer, n_agencies_to_date integer, channels_used varchar, "
-    "trust_n integer, trust_positive integer, trust_score double, trust_n_to_date integer, "
-    "trust_positive_to_date integer, trust_score_to_date double, prev_trust_score double, "
-    "trust_change double",
-    "agg_quarterly_service_scores": "service_id varchar, agency_code varchar, "
-    "fiscal_year integer, fiscal_quarter integer, channel varchar, driver varchar, "
-    "n bigint, n_positive bigint, score double, mean_likert double, ci_low double, "
-    "ci_high double, is_suppressed boolean, prev_n bigint, prev_score double, "
-    "score_change double, p_value double, is_change_significant boolean",
-    "agg_response_rates": "service_id varchar, fiscal_year integer, fiscal_quarter integer, "
-    "channel varchar, n_responses bigint, volume_of_customers bigint, "
-    "volume_offered_survey bigint, response_rate double",
-    "agg_journey_stage_quarterly": "journey_id varchar, stage_key varchar, "
-    "stage_order integer, fiscal_year integer, fiscal_quarter integer, n_entered bigint, "
-    "n_completed bigint, n_abandoned bigint, n_open bigint, drop_off_rate double, "
-    "median_dwell_days double, n_answers bigint, n_positive bigint, score double, "
-    "ci_low double, ci_high double, is_suppressed boolean, mean_sentiment double, "
-    "is_pain_point boolean",
-    "agg_action_plan_progress": "initiative_id varchar, agency_code varchar, "
-    "service_id varchar, title varchar, target_driver varchar, owner varchar, "
-    "start_date date, status varchar, milestones_total integer, milestones_done integer, "
-    "next_milestone varchar, next_milestone_due date, n_before bigint, score_before double, "
-    "n_since bigint, score_since double, score_change double, is_change_significant boolean",
-}
-# The publish step's meta tables (dagster_project/publish.py, interfaces.md).
-META_FALLBACK = {
-    "publish_info": "version varchar, published_at timestamptz, dagster_run_id varchar",
-    "source_freshness": "source varchar, last_loaded_at timestamptz, "
-    "last_delivered_at timestamptz, files_loaded bigint",
-    "check_results": "check_name varchar, asset varchar, passed boolean, severity varchar, "
-    "description varchar, checked_at timestamptz, outcome varchar",
-}
-
-
-def _parse(columns: str) -> list[tuple[str, str]]:
-    return [tuple(c.strip().split(" ", 1)) for c in columns.split(",")]
-
 
 def contract() -> dict[str, list[tuple[str, str]]]:
-    """schema.table -> [(column, type)], the dbt YAML contracts taking precedence."""
-    tables = {f"marts.{t}": _parse(cols) for t, cols in FALLBACK.items()}
+    """schema.table -> [(column, type)] from the dbt YAML contracts (every mart has one)."""
+    tables: dict[str, list[tuple[str, str]]] = {}
     for path in sorted((REPO / "dbt" / "models" / "marts").rglob("*.yml")):
         for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
             cols = [(c["name"], c["data_type"]) for c in model.get("columns", [])
                     if c.get("data_type")]  # fmt: skip
             if cols:
                 tables[f"marts.{model['name']}"] = cols
-    for t, cols in META_FALLBACK.items():
-        tables[f"meta.{t}"] = _parse(cols)
     return tables
 
 
-def meta_ddl() -> str | None:
-    """The publish step's own DDL for meta.*, when that module exists."""
-    try:
-        from dagster_project.publish import META_DDL
-    except ImportError:
-        return None
+def meta_ddl() -> str:
+    """The publish step's own DDL for meta.*."""
     return META_DDL.replace("snap.meta", "meta")
 
 
@@ -125,12 +46,8 @@ def write_snapshot(data_dir: Path, rows: dict[str, list[dict]], version: str = V
     path = published / f"warehouse-{version}.duckdb"
     con = duckdb.connect(str(path))
     con.execute("create schema marts; create schema meta")
-    ddl = meta_ddl()
-    tables = contract()
-    if ddl:
-        con.execute(ddl)
-        tables = {k: v for k, v in tables.items() if not k.startswith("meta.")}
-    for table, cols in tables.items():
+    con.execute(meta_ddl())
+    for table, cols in contract().items():
         con.execute(f"create table {table} ({', '.join(f'{c} {t}' for c, t in cols)})")
     for table, table_rows in rows.items():
         for row in table_rows:

@@ -1,7 +1,6 @@
 """A tiny raw.* warehouse for the dbt tests, as plain functions other tests can reuse.
 
-`create_raw_tables(con)` creates the raw tables of docs/interfaces.md (or uses the
-loader's own DDL when `dagster_project` exposes one); `insert_*` helpers add rows with
+`create_raw_tables(con)` creates the raw tables with the loader's own DDL; `insert_*` helpers add rows with
 lineage filled in; `build_fixture(con)` writes the hand-made scenario that
 `test_marts.py` checks by hand. The journeys tests call `build_fixture` and then add
 their own `raw.case_events` rows with `insert_case_events`.
@@ -16,79 +15,15 @@ from typing import Any
 
 import duckdb
 
-LINEAGE_DDL = """
-    _source varchar not null,
-    _source_file varchar not null,
-    _file_sha256 varchar not null,
-    _row_number bigint not null,
-    _delivered_at timestamptz not null,
-    _loaded_at timestamptz not null
-"""
-
-RAW_DDL: dict[str, str] = {
-    "touchpoints": """
-        submission_id varchar, form_id varchar, form_kind varchar, service_id varchar,
-        channel varchar, created_at timestamptz, page varchar, user_agent varchar,
-        stage varchar, satisfaction smallint, trust smallint, effectiveness smallint,
-        ease smallint, efficiency smallint, transparency smallint, employee smallint,
-        answer_01 smallint, answer_02 varchar, answer_03 varchar, comment varchar,
-    """,
-    "agency_api": """
-        response_id varchar, service_id varchar, channel varchar, submitted_at timestamptz,
-        customer_key varchar, case_id varchar, stage varchar,
-        answers struct(driver varchar, scale varchar, value varchar)[], comment varchar,
-    """,
-    "contact_center": """
-        call_id varchar, call_start timestamptz, queue varchar, service_id varchar,
-        q1 smallint, q2 smallint, q3 smallint, q4 smallint, q5 smallint, agent_note varchar,
-    """,
-    "case_events": """
-        case_id varchar, journey_id varchar, customer_key varchar, stage_key varchar,
-        event varchar, event_at timestamptz,
-    """,
-    "service_volumes": """
-        service_id varchar, fiscal_year integer, fiscal_quarter integer, channel varchar,
-        volume_of_customers bigint, volume_offered_survey bigint,
-    """,
-}
-
-LOAD_LOG_DDL = """
-    create table if not exists raw.load_log (
-        load_id varchar, _source varchar, _source_file varchar, _file_sha256 varchar,
-        file_bytes bigint, _delivered_at timestamptz, started_at timestamptz,
-        finished_at timestamptz, rows_read bigint, rows_loaded bigint,
-        rows_quarantined bigint, answers_quarantined bigint, rows_replaced bigint,
-        status varchar, message varchar
-    )
-"""
-
-QUARANTINE_DDL = """
-    create table if not exists raw.quarantine (
-        _source varchar, _source_file varchar, _file_sha256 varchar, _row_number bigint,
-        _loaded_at timestamptz, record_id varchar, level varchar, field varchar,
-        raw_text varchar, reason varchar
-    )
-"""
+from dagster_project.sources import SPECS
+from dagster_project.sources.tables import ensure_tables
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every raw.* table of docs/interfaces.md (empty, idempotent).
-
-    Uses the loader's own DDL (dagster_project.sources.tables) so the fixture cannot
-    drift from what the loaders write; the local copy above is the fallback."""
-    try:
-        from dagster_project.sources import SPECS
-        from dagster_project.sources.tables import ensure_tables
-    except ImportError:  # the loader is not importable: keep our copy of the contract
-        pass
-    else:
-        ensure_tables(con, list(SPECS.values()))
-        return
-    con.execute("create schema if not exists raw")
-    for table, columns in RAW_DDL.items():
-        con.execute(f"create table if not exists raw.{table} ({columns} {LINEAGE_DDL})")
-    con.execute(LOAD_LOG_DDL)
-    con.execute(QUARANTINE_DDL)
+    """Create every raw.* table (empty, idempotent) with the loader's own DDL
+    (dagster_project.sources.tables), so the fixture cannot drift from what the
+    loaders write."""
+    ensure_tables(con, list(SPECS.values()))
 
 
 def utc(text: str) -> datetime:
@@ -147,7 +82,7 @@ def insert_touchpoints(
     con, rows, *, source_file="touchpoints/export.csv", delivered_at=LOADED_AT, loaded_at=LOADED_AT
 ) -> int:
     """rows: dicts with any raw.touchpoints data columns (others NULL)."""
-    columns = [c.split()[0] for c in RAW_DDL["touchpoints"].split(",") if c.strip()]
+    columns = [name for name, _ in SPECS["touchpoints"].columns]
     full = [{c: r.get(c) for c in columns} for r in rows]
     return _insert(
         con,
