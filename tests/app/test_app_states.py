@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from cx_snapshot import rows, write_snapshot
+from cx_snapshot import (
+    DRIVERS,
+    JOURNEYS,
+    RATES,
+    RESPONSES,
+    SCORES,
+    SERVICES,
+    STAGES,
+    rows,
+    write_snapshot,
+)  # fmt: skip
+from expected import customers, fafsa_answers, pooled
 from helpers import PAGES, metrics, open_page, texts
 
 from app import data
@@ -62,3 +73,56 @@ def test_every_registered_query_runs_on_the_latest_quarter(snapshot):
 def test_the_snapshot_is_opened_read_only(snapshot):
     with pytest.raises(Exception, match="read-only"):
         engine.run("create table marts.x as select 1")
+
+
+def test_registered_queries_return_the_fixture_numbers(snapshot):
+    """Each registered query on the latest quarter (FY2026 Q1; per service: FAFSA, per
+    journey: student aid) against numbers computed from the fixture rows in Python."""
+    q = {name: query() for name, query in data.QUERIES.items()}
+    names = {s["service_id"]: s["service_name"] for s in SERVICES}
+    assert set(q["reference.services"].service_id) == set(names)
+    assert set(q["reference.drivers"].driver) == {d for d, _l, _o in DRIVERS}
+
+    by_service = q["glance.response_by_service"].set_index("service_name").n_responses
+    rates = {names[r[0]]: r[4] for r in RATES if r[1:4] == (2026, 1, "all")}
+    assert by_service.to_dict() == rates
+    headline = q["glance.headline_scores"].set_index("driver")
+    for driver in ("trust", "satisfaction"):
+        n, pos = pooled(driver, 2026, 1)
+        assert (headline.loc[driver, "n"], headline.loc[driver, "n_positive"]) == (n, pos)
+    cells = [r for r in SCORES if r[1:4] == (2026, 1, "all")]
+    scores = q["glance.driver_scores"]
+    assert sorted(zip(scores.service_id, scores.driver, scores.n, strict=True)) == sorted(
+        (r[0], r[4], r[5]) for r in cells
+    )
+    assert scores[scores.n < 10].score.isna().all() and scores[scores.n >= 10].score.notna().all()
+
+    trend = q["service.driver_trend"]
+    assert sorted(zip(trend.fiscal_year, trend.fiscal_quarter, trend.driver, trend.n, strict=True)) == sorted(
+        (r[1], r[2], r[4], r[5]) for r in SCORES
+        if r[0] == "fsa-fafsa" and r[3] == "all" and (r[1], r[2]) <= (2026, 1)
+    )  # fmt: skip
+    answers = fafsa_answers()
+    dist = q["service.answer_distribution"]
+    for driver, given in answers.items():
+        shown = int(dist[dist.driver == driver].n_answers.sum())
+        assert shown == (len(given) if len(given) >= 10 else 0), driver  # < 10: suppressed
+    reach = q["service.question_reach"].set_index("driver_label").n_answered
+    labels = {d: lbl for d, lbl, _o in DRIVERS}
+    assert reach.to_dict() == {labels[d]: len(a) for d, a in answers.items()}
+    assert set(q["service.recent_comments"].comment) == {r[6] for r in RESPONSES if r[6]}
+
+    stages = q["journeys.journey_stages"].sort_values("stage_order")
+    assert list(stages.n_entered) == [s[3] for s in sorted(STAGES, key=lambda s: s[1])]
+    summary = q["journeys.journey_summary"].iloc[0]
+    assert (summary.n_started, summary.n_completed, summary.n_open) == (
+        len(JOURNEYS), sum(1 for j in JOURNEYS if j[1]), sum(1 for j in JOURNEYS if j[3]))  # fmt: skip
+    for grouping in ("trust_by_tenure", "trust_by_agencies", "trust_new_vs_returning"):
+        groups = q[f"relationships.{grouping}"]
+        assert int(groups.n_customers.sum()) == customers(lambda c: True)[0], grouping
+        assert int(groups.trust_n.sum()) == customers(lambda c: True)[1], grouping
+
+    preview = q["export.submission_preview"]
+    channel_cells = [r for r in SCORES if r[1:3] == (2026, 1) and r[3] != "all"]
+    assert len(preview) == len(channel_cells)
+    assert int(preview.answers.sum()) == sum(r[5] for r in channel_cells)
