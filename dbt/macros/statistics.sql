@@ -53,3 +53,23 @@
         + {{ t }} * (-1.821255978 + {{ t }} * 1.330274429))))
     ))
 {%- endmacro %}
+
+{#- The change of a scored cell since its previous quarter, as the quarterly marts
+    publish it: score_change (points), the pooled two-proportion test's p_value and
+    is_change_significant (p < significance_alpha; false without a previous quarter).
+    `current` and `previous` are relation aliases with n, n_positive and score. -#}
+{% macro change_since_previous_quarter(current, previous) -%}
+    {%- set p_value = two_proportion_p_value(
+        current ~ '.n_positive', current ~ '.n', previous ~ '.n_positive', previous ~ '.n') -%}
+    cast(round({{ current }}.score - {{ previous }}.score, 4) as double) as score_change,
+    cast(round({{ p_value }}, 6) as double) as p_value,
+    coalesce({{ p_value }} < {{ var('significance_alpha') }}, false) as is_change_significant
+{%- endmacro %}
+
+{#- Join condition: `previous` is the calendar-previous fiscal quarter of `current`
+    (Q1's is Q4 of the year before), not the last quarter with answers. -#}
+{% macro is_previous_fiscal_quarter(current, previous) -%}
+    {{ previous }}.fiscal_year
+    = {{ prev_fiscal_year(current ~ '.fiscal_year', current ~ '.fiscal_quarter') }}
+    and {{ previous }}.fiscal_quarter = {{ prev_fiscal_quarter(current ~ '.fiscal_quarter') }}
+{%- endmacro %}

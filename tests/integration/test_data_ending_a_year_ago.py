@@ -24,6 +24,17 @@ pytestmark = pytest.mark.slow
 _FY2026 = re.compile(r"FY2026|(?:^|[_/])(?:2025(?:1[0-2])|2026\d{2})|/2026/|/2025/1[0-2]/")
 
 
+def _tick(schedule, defs, when: datetime):
+    with DagsterInstance.ephemeral() as instance:
+        return schedule.evaluate_tick(
+            build_schedule_context(
+                instance=instance,
+                scheduled_execution_time=when,
+                repository_def=defs.get_repository_def(),
+            )  # fmt: skip
+        )
+
+
 def test_data_ending_a_year_ago_publishes_and_skips_the_export(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
@@ -56,25 +67,13 @@ def test_data_ending_a_year_ago_publishes_and_skips_the_export(tmp_path, monkeyp
     # The schedule's tick for FY2026 Q4 (15 Oct 2026) has nothing to submit: a skip.
     defs = load_definitions()
     schedule = defs.resolve_schedule_def("quarterly_export_schedule")
-    tick = datetime(2026, 10, 15, 7, 0, tzinfo=ZoneInfo("America/New_York"))
-    with DagsterInstance.ephemeral() as instance:
-        result = schedule.evaluate_tick(
-            build_schedule_context(
-                instance=instance,
-                scheduled_execution_time=tick,
-                repository_def=defs.get_repository_def(),
-            )  # fmt: skip
-        )
+    result = _tick(
+        schedule, defs, datetime(2026, 10, 15, 7, 0, tzinfo=ZoneInfo("America/New_York"))
+    )
     assert result.run_requests == []
     assert "no responses in FY2026 Q4" in (result.skip_message or "")
     # ...and the tick for a quarter with data still asks for its export
-    tick = datetime(2025, 10, 15, 7, 0, tzinfo=ZoneInfo("America/New_York"))
-    with DagsterInstance.ephemeral() as instance:
-        result = schedule.evaluate_tick(
-            build_schedule_context(
-                instance=instance,
-                scheduled_execution_time=tick,
-                repository_def=defs.get_repository_def(),
-            )  # fmt: skip
-        )
+    result = _tick(
+        schedule, defs, datetime(2025, 10, 15, 7, 0, tzinfo=ZoneInfo("America/New_York"))
+    )
     assert [r.partition_key for r in result.run_requests] == ["2025-07-01"]

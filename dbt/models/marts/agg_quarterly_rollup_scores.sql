@@ -79,16 +79,7 @@ select
     cast(previous_quarter.n as bigint) as prev_n,
     cast(previous_quarter.score as double) as prev_score,
     coalesce(previous_quarter.is_suppressed, true) as prev_is_suppressed,
-    cast(round(current_quarter.score - previous_quarter.score, 4) as double) as score_change,
-    cast(round({{ two_proportion_p_value(
-        'current_quarter.n_positive', 'current_quarter.n',
-        'previous_quarter.n_positive', 'previous_quarter.n') }}, 6) as double) as p_value,
-    coalesce(
-        {{ two_proportion_p_value(
-        'current_quarter.n_positive', 'current_quarter.n',
-        'previous_quarter.n_positive', 'previous_quarter.n') }}
-        < {{ var('significance_alpha') }}, false
-    ) as is_change_significant
+    {{ change_since_previous_quarter('current_quarter', 'previous_quarter') }}
 from scored as current_quarter
 left join scored as previous_quarter
     on
@@ -96,7 +87,4 @@ left join scored as previous_quarter
         and current_quarter.rollup_id = previous_quarter.rollup_id
         and current_quarter.channel = previous_quarter.channel
         and current_quarter.driver = previous_quarter.driver
-        and previous_quarter.fiscal_year
-        = {{ prev_fiscal_year('current_quarter.fiscal_year', 'current_quarter.fiscal_quarter') }}
-        and previous_quarter.fiscal_quarter
-        = {{ prev_fiscal_quarter('current_quarter.fiscal_quarter') }}
+        and {{ is_previous_fiscal_quarter('current_quarter', 'previous_quarter') }}
