@@ -52,12 +52,11 @@ def headline_scores(scope: Scope) -> pd.DataFrame:
     significance verdict: one service's own cell, else the pooled roll-up of the
     agency's or of every service (marts.agg_quarterly_rollup_scores)."""
     if scope.service:
-        table, key, value = "agg_quarterly_service_scores", "service_id", scope.service
-        prev_suppressed = f"coalesce(prev_n, 0) < {MIN_N}"
+        table, where, params = "agg_quarterly_service_scores", "service_id = ?", [scope.service]
     else:
-        level = "agency" if scope.agency else "all_services"
-        table, key, value = "agg_quarterly_rollup_scores", "rollup_id", scope.agency or "all"
-        prev_suppressed = "prev_is_suppressed"
+        table, where = "agg_quarterly_rollup_scores", "rollup_level = ? and rollup_id = ?"
+        params = ["agency", scope.agency] if scope.agency else ["all_services", "all"]
+    prev_suppressed = f"coalesce(prev_n, 0) < {MIN_N}"
     return run(
         f"""
         select driver, n,
@@ -71,12 +70,11 @@ def headline_scores(scope: Scope) -> pd.DataFrame:
                case when not is_suppressed and not ({prev_suppressed})
                     then is_change_significant end as is_change_significant
         from marts.{table}
-        where {key} = ? and fiscal_year = ? and fiscal_quarter = ? and channel = ?
+        where {where} and fiscal_year = ? and fiscal_quarter = ? and channel = ?
           and driver in ('trust', 'satisfaction')
-          {"" if scope.service else f"and rollup_level = '{level}'"}
         order by driver desc
         """,
-        (value, scope.fiscal_year, scope.fiscal_quarter, scope.channel),
+        (*params, scope.fiscal_year, scope.fiscal_quarter, scope.channel),
     )
 
 

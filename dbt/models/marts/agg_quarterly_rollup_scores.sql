@@ -12,45 +12,49 @@ service_cells as (
 
 ),
 
-by_agency as (
+-- each service cell once in its agency's roll-up and once in the all-services one
+memberships as (
 
     select
         'agency' as rollup_level,
         coalesce(agency_code, 'unknown') as rollup_id,
+        service_id,
         fiscal_year,
         fiscal_quarter,
         channel,
         driver,
-        count(distinct service_id) as n_services,
-        sum(n) as n,
-        sum(n_positive) as n_positive
+        n,
+        n_positive
     from service_cells
-    group by coalesce(agency_code, 'unknown'), fiscal_year, fiscal_quarter, channel, driver
-
-),
-
-all_services as (
-
+    union all
     select
         'all_services' as rollup_level,
         'all' as rollup_id,
+        service_id,
         fiscal_year,
         fiscal_quarter,
         channel,
         driver,
-        count(distinct service_id) as n_services,
-        sum(n) as n,
-        sum(n_positive) as n_positive
+        n,
+        n_positive
     from service_cells
-    group by fiscal_year, fiscal_quarter, channel, driver
 
 ),
 
 pooled as (
 
-    select * from by_agency
-    union all
-    select * from all_services
+    select
+        rollup_level,
+        rollup_id,
+        fiscal_year,
+        fiscal_quarter,
+        channel,
+        driver,
+        count(distinct service_id) as n_services,
+        sum(n) as n,
+        sum(n_positive) as n_positive
+    from memberships
+    group by rollup_level, rollup_id, fiscal_year, fiscal_quarter, channel, driver
 
 ),
 
