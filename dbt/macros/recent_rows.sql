@@ -10,8 +10,10 @@
       * after a full build (first build, --full-refresh) nothing is recorded, so the
         tests scan every row; `--vars '{full_tests: true}'` or `--full-refresh` forces
         a full scan too;
-      * the singular reconciliation tests in dbt/tests/ read the tables directly and
-        always scan everything: they are the guarantee across loads.
+      * the reconciliations with raw in dbt/tests/ (assert_every_raw_*) use the same
+        filter on raw's and the fact's _loaded_at, and also check that no row of a
+        record the batch replaced is left from its earlier version; a full build,
+        --full-refresh or full_tests compares every row.
     Earlier rows were tested when they were loaded, and delete+insert on the unique key
     keeps a key unique across loads.
 -#}

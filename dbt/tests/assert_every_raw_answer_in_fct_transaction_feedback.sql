@@ -1,4 +1,6 @@
--- Shown in Dagster as a check on fct_transaction_feedback.
+-- Shown in Dagster as a check on fct_transaction_feedback. Runs after fct_response,
+-- whose pre-hook records the responses a batch replaced:
+-- depends_on: {{ ref('fct_response') }}
 {{ config(meta={'dagster': {'ref': {'name': 'fct_transaction_feedback'}}}) }}
 
 -- Reconciliation with raw: every answer held in raw (latest delivery of each record,
@@ -10,6 +12,13 @@
 -- One aggregate scan per raw table: the answers of each raw row, then per record the
 -- count of its latest delivery (max_by over (_delivered_at, _source_file, _row_number),
 -- the order of later_delivery_rank) - a hash aggregate, no window sort over raw.
+--
+-- Scope (the rule of macros/recent_rows.sql): after a full build, every row; after an
+-- incremental build, the raw rows and the answers loaded since the batch started, and
+-- no earlier answer left for a response the batch replaced. Earlier answers were
+-- reconciled when they were loaded and an increment does not touch them.
+-- `--vars '{full_tests: true}'` counts every row again.
+{%- set in_batch = recent_rows_filter('fct_transaction_feedback') %}
 {%- set delivery_order = "(_delivered_at, _source_file, _row_number)" %}
 {%- set legacy_columns = ['satisfaction', 'trust', 'effectiveness', 'ease', 'efficiency',
     'transparency', 'employee'] %}
@@ -43,6 +52,7 @@ touchpoints_rows as (
             end
         {%- endfor %} as n_answers
     from {{ source('raw', 'touchpoints') }}
+    where {{ in_batch }}
 
 ),
 
@@ -77,6 +87,7 @@ agency_api_rows as (
         {{ count_matching('api.answers', 'answer_values.answers_on_scale') }} as n_answers
     from {{ source('raw', 'agency_api') }} as api
     cross join answer_values
+    where {{ in_batch }}
 
 ),
 
@@ -105,6 +116,7 @@ contact_center_answers as (
                 {{ delivery_order }}
             ) as n_answers
         from {{ source('raw', 'contact_center') }}
+        where {{ in_batch }}
         group by call_id
     ) as latest
 
@@ -135,7 +147,24 @@ fact_counts as (
         _source as source,
         count(*) as n_fact
     from {{ ref('fct_transaction_feedback') }}
+    where {{ in_batch }}
     group by _source
+
+),
+
+-- The answers of an earlier version of a response the batch replaced must be gone.
+stale_answers as (
+
+    select
+        answers._source as source,
+        count(*) as n_stale
+    from {{ ref('fct_transaction_feedback') }} as answers
+    inner join {{ replaced_responses_relation() }} as replaced
+        on answers.response_key = replaced.response_key
+    where
+        replaced.replaced_at > {{ incremental_batch_since('fct_transaction_feedback') }}
+        and answers._loaded_at < replaced.replaced_at
+    group by answers._source
 
 )
 
@@ -146,3 +175,9 @@ select
 from raw_counts
 full outer join fact_counts on raw_counts.source = fact_counts.source
 where coalesce(raw_counts.n_raw, 0) != coalesce(fact_counts.n_fact, 0)
+union all
+select
+    source || ' (answers of replaced versions left)' as source,
+    0 as n_raw,
+    n_stale as n_fact
+from stale_answers

@@ -38,12 +38,18 @@ class DbtRun:
     seconds: float
     statuses: dict[str, str]  # unique_id -> status
     output: str
+    failures: dict[str, int | None]  # unique_id -> failing rows (tests)
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses.values() if s == status)
 
 
 def run_dbt_build(data_dir: Path) -> DbtRun:
+    return run_dbt(data_dir, "build", SELECTION)
+
+
+def run_dbt(data_dir: Path, command: str, selection: list[str]) -> DbtRun:
+    """`dbt <command> --select <selection>` on data_dir."""
     env = {
         **os.environ,
         "CX_DATA_DIR": str(data_dir),
@@ -52,7 +58,7 @@ def run_dbt_build(data_dir: Path) -> DbtRun:
     }
     args = [
         str(DBT_BIN),
-        "build",
+        command,
         "--project-dir",
         str(DBT_DIR),
         "--profiles-dir",
@@ -64,15 +70,13 @@ def run_dbt_build(data_dir: Path) -> DbtRun:
         "--indirect-selection",
         "cautious",
         "--select",
-        *SELECTION,
+        *selection,
     ]
     started = time.monotonic()
     proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
     seconds = time.monotonic() - started
     results_file = data_dir / "target" / "run_results.json"
-    statuses = {}
-    if results_file.exists():
-        statuses = {
-            r["unique_id"]: r["status"] for r in json.loads(results_file.read_text())["results"]
-        }
-    return DbtRun(proc.returncode, seconds, statuses, proc.stdout + proc.stderr)
+    results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
+    statuses = {r["unique_id"]: r["status"] for r in results}
+    failures = {r["unique_id"]: r.get("failures") for r in results}
+    return DbtRun(proc.returncode, seconds, statuses, proc.stdout + proc.stderr, failures)

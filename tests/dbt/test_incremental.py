@@ -5,7 +5,9 @@ every count still reconciles (the singular tests run inside the build).
 
 from __future__ import annotations
 
-from dbt_runner import run_dbt_build
+import shutil
+
+from dbt_runner import run_dbt, run_dbt_build
 from fixture import insert_agency_api, insert_contact_center, insert_touchpoints, utc
 
 from dagster_project.resources import open_warehouse
@@ -111,3 +113,46 @@ def test_second_build_only_adds_new_and_redelivered_records(built_warehouse):
               and channel = 'web' and driver = 'satisfaction'""").fetchone() == (13, 12)
     finally:
         con.close()
+
+
+RECONCILIATIONS = [
+    "assert_every_raw_response_in_fct_response",
+    "assert_every_raw_answer_in_fct_transaction_feedback",
+]
+
+
+def test_reconciliations_after_an_increment_check_its_batch(built_warehouse, tmp_path):
+    """After an incremental build the two reconciliations read the batch (and the
+    replaced records), not every row; they still catch a batch row that went missing
+    and an answer of a replaced version that was left behind. Runs on a copy of the
+    warehouse as the incremental build above left it."""
+    for name in ("warehouse.duckdb", "marts_db.duckdb"):
+        shutil.copy(built_warehouse.data_dir / name, tmp_path / name)
+    con = open_warehouse(tmp_path, read_only=False)
+    try:
+        batches = dict(
+            con.execute(
+                "select model, batch_since from marts_db.intermediate.incremental_batches"
+            ).fetchall()
+        )
+        assert batches["fct_response"] is not None  # the build above was incremental
+        # q3-new (in the batch) loses its response row; R4 (replaced in the batch) gets
+        # an answer of its earlier version back, loaded before the batch.
+        con.execute("delete from marts.fct_response where source_record_id = 'F-LEGACY:q3-new'")
+        con.execute("""
+            insert into marts.fct_transaction_feedback
+            select * replace ('trust' as driver, timestamptz '2020-01-01 00:00+00' as _loaded_at)
+            from marts.fct_transaction_feedback
+            where response_key = (select response_key from marts.fct_response
+                                  where source_record_id = 'R4')""")
+    finally:
+        con.close()
+
+    run = run_dbt(tmp_path, "test", RECONCILIATIONS)
+    failed = {uid.split(".")[2]: n for uid, n in run.failures.items()}
+    # fct_response: the missing key, and the totals (39 raw records, 38 rows);
+    # fct_transaction_feedback: the stale R4 answer (q3-new's answer is still there).
+    assert failed == {
+        "assert_every_raw_response_in_fct_response": 2,
+        "assert_every_raw_answer_in_fct_transaction_feedback": 1,
+    }, run.output[-3000:]
