@@ -15,21 +15,16 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 
 import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, MetadataValue
 
 from dagster_project.loader import LoadSummary
+from dagster_project.settings import DEFAULT_FRESHNESS_HOURS, Settings
 from dagster_project.sources import SPECS
 
-DEFAULT_FRESHNESS_HOURS = 24 * 45
 BAD_FILES_CHECK = "no_rejected_or_failed_files"
-
-
-def freshness_hours() -> float:
-    return float(os.environ.get("CX_FRESHNESS_HOURS", DEFAULT_FRESHNESS_HOURS))
 
 
 def check_specs(source: str) -> list[AssetCheckSpec]:
@@ -43,7 +38,7 @@ def check_specs(source: str) -> list[AssetCheckSpec]:
         "unique_record_keys": f"raw.{source} has at most one row per record key ({record_key}).",
         "fresh_delivery": (
             f"The newest {source} file loaded was delivered within CX_FRESHNESS_HOURS "
-            f"(default {DEFAULT_FRESHNESS_HOURS} h). Warns only."
+            f"(default {DEFAULT_FRESHNESS_HOURS:g} h). Warns only."
         ),
         BAD_FILES_CHECK: (
             "Every file this run looked at was loaded (or was empty, a duplicate or of "
@@ -55,12 +50,12 @@ def check_specs(source: str) -> list[AssetCheckSpec]:
 
 
 def run_checks(
-    con: duckdb.DuckDBPyConnection, source: str, summary: LoadSummary
+    con: duckdb.DuckDBPyConnection, source: str, summary: LoadSummary, settings: Settings
 ) -> list[AssetCheckResult]:
     return [
         _rows_accounted_for(con, source),
         _unique_record_keys(con, source),
-        _fresh_delivery(con, source),
+        _fresh_delivery(con, source, settings.freshness_hours),
         _no_bad_files(summary),
     ]
 
@@ -102,13 +97,12 @@ def _unique_record_keys(con: duckdb.DuckDBPyConnection, source: str) -> AssetChe
     )
 
 
-def _fresh_delivery(con: duckdb.DuckDBPyConnection, source: str) -> AssetCheckResult:
+def _fresh_delivery(con: duckdb.DuckDBPyConnection, source: str, limit: float) -> AssetCheckResult:
     delivered, loaded = con.execute(
         "select max(_delivered_at), max(finished_at) from raw.load_log"
         " where _source = ? and status = 'loaded'",
         [source],
     ).fetchall()[0]
-    limit = freshness_hours()
     age = None if delivered is None else (datetime.now(UTC) - delivered).total_seconds() / 3600
     return AssetCheckResult(
         check_name="fresh_delivery",

@@ -12,8 +12,8 @@ from dagster import AssetSpec, Definitions, definitions, in_process_executor
 from dagster_project.assets.dbt import build_dbt_assets
 from dagster_project.assets.export import omb_quarterly_export
 from dagster_project.assets.ingest import ingest_assets
-from dagster_project.assets.lock import LOCK_KEY, PipelineLockResource
 from dagster_project.assets.publish import build_publish_asset
+from dagster_project.resources import all_resources
 from dagster_project.schedules import (
     daily_load_job,
     daily_load_schedule,
@@ -50,7 +50,7 @@ def defs() -> Definitions:
         jobs=[daily_load_job, ingest_job, omb_export_job],
         schedules=[daily_load_schedule, quarterly_export_schedule],
         sensors=[landing_zone_sensor],
-        resources={LOCK_KEY: PipelineLockResource()},
+        resources=all_resources(),
         # DuckDB allows one writer per file: steps run one after another in one process.
         executor=in_process_executor,
     )

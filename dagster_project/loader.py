@@ -39,7 +39,6 @@ import duckdb
 import pyarrow as pa
 
 from dagster_project.progress import progress_bar
-from dagster_project.resources import connect_warehouse
 from dagster_project.settings import SOURCES, Settings, get_settings
 from dagster_project.sources import SPECS, writer
 from dagster_project.sources.base import Delivery, Outcome, Prepared, SourceSpec
@@ -54,13 +53,13 @@ from dagster_project.sources.landing import (
 from dagster_project.sources.redact import redact
 from dagster_project.sources.tables import LOAD_LOG, ensure_tables
 from dagster_project.sources.textfile import read_small, sha256_bytes, sha256_file
+from dagster_project.warehouse import connect_warehouse
 
 log = logging.getLogger(__name__)
 TEMP_TABLES = (
     "_files", "_scan", "_lines", "_file_lines", "_csv", "_parsed", "_records", "_answers",
     "_answer_rejects", "_valid", "_pairs", "_keys", "_in_raw",
 )  # fmt: skip
-DEFAULT_BATCH_MB = 256
 MAX_FILES_PER_BATCH = 1000
 WORKERS = max(2, min(4, os.cpu_count() or 2))
 
@@ -184,8 +183,8 @@ def _batches(items: Sequence[_File], max_bytes: int) -> Iterator[list[_File]]:
         yield batch
 
 
-def _batch_bytes() -> int:
-    return int(float(os.environ.get("CX_INGEST_BATCH_MB", DEFAULT_BATCH_MB)) * (1 << 20))
+def _batch_bytes(settings: Settings) -> int:
+    return int(settings.ingest_batch_mb * (1 << 20))
 
 
 def load_source(
@@ -214,7 +213,7 @@ def load_source(
         ) as bar:
             try:
                 with ThreadPoolExecutor(WORKERS, thread_name_prefix=f"read-{source}") as pool:
-                    for batch in _batches(todo, _batch_bytes()):
+                    for batch in _batches(todo, _batch_bytes(settings)):
                         ready = list(pool.map(lambda i: _read(spec, i, known, tmp_dir), batch))
                         results = _load_batch(con, spec, ready, known, settings)
                         summary.batches += 1

@@ -14,8 +14,8 @@ import time
 from datetime import UTC, datetime
 
 from dagster_project.lock import EXIT_LOCKED, PipelineLockedError, pipeline_lock
-from dagster_project.resources import connect_warehouse
 from dagster_project.settings import SOURCES, Settings, get_settings
+from dagster_project.warehouse import connect_warehouse
 
 LOAD_COLUMNS = (
     "source", "status", "files", "rows_read", "rows_loaded", "rows_quarantined",
@@ -194,7 +194,7 @@ def _run_locked(settings: Settings, skip_dbt: bool, summary_json: str | None) ->
     job = defs.resolve_job_def("ingest_only" if skip_dbt else "daily_load")
     # Quarantined rows are counted in the summary (and listed in raw.quarantine and on the
     # Data quality page); the console gets errors only unless asked for more.
-    log_level = os.environ.get("CX_LOG_LEVEL", "ERROR").upper()
+    log_level = settings.log_level
     os.environ.setdefault("CX_PROGRESS", "1")
     print(
         f"cxwh pipeline: {job.name} on {settings.data_dir} "

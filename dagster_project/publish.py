@@ -145,12 +145,7 @@ def publish_snapshot(
         shutil.copyfile(source, partial)
         # An in-memory session: the copy read-write, the warehouse read-only (the load
         # log, for freshness). Publishing never takes the warehouse's write lock.
-        con = duckdb.connect(
-            config={
-                "memory_limit": os.environ.get("CX_DUCKDB_MEMORY_LIMIT", "4GB"),
-                "temp_directory": str(settings.data_dir / ".tmp" / "publish"),
-            }
-        )
+        con = duckdb.connect(config=settings.duckdb_config())
         try:
             con.execute("attach ? as snap", [str(partial)])
             if settings.warehouse_path.exists():

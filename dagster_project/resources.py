@@ -1,87 +1,71 @@
-"""Opening the DuckDB warehouse the same way everywhere.
+"""The Dagster resources: the warehouse every asset, check and sensor opens, and the
+pipeline lock.
 
-DuckDB lets one process write a database file at a time; a second writer (a
-parallel step, `dbt build`, a sensor) gets a lock error. `connect_warehouse` waits
-for the lock instead of failing at once. Memory is bounded (`CX_DUCKDB_MEMORY_LIMIT`,
-default 4GB) and spills under `$CX_DATA_DIR/.tmp/duckdb`, so files larger than memory
-load. Sessions run in UTC so `timestamptz` values read and print as UTC.
+`WarehouseResource` (resource key `warehouse`) is the one way Dagster code reaches the
+warehouse. The libraries it hands its `Settings` to (loader, publish, export) open the
+warehouse with `warehouse.connect_warehouse` from those same `Settings`.
 """
 
 from __future__ import annotations
 
-import os
-import time
-from pathlib import Path
+import contextlib
+import dataclasses
 
 import duckdb
+from dagster import ConfigurableResource, InitResourceContext
 
-from dagster_project.settings import MARTS_CATALOG, Settings, get_settings
+from dagster_project.lock import pipeline_lock
+from dagster_project.settings import Settings, get_settings
+from dagster_project.warehouse import connect_warehouse
 
-
-class WarehouseLockedError(RuntimeError):
-    pass
-
-
-def connect_warehouse(
-    settings: Settings | None = None, read_only: bool = False, wait_seconds: float | None = None
-) -> duckdb.DuckDBPyConnection:
-    settings = settings or get_settings()
-    path = settings.warehouse_path
-    if read_only and not path.exists():
-        raise FileNotFoundError(f"no warehouse at {path}: run the ingest first (cxwh pipeline)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = settings.data_dir / ".tmp" / "duckdb"
-    tmp.mkdir(parents=True, exist_ok=True)
-    config = {
-        "memory_limit": os.environ.get("CX_DUCKDB_MEMORY_LIMIT", "4GB"),
-        "temp_directory": str(tmp),
-    }
-    if wait_seconds is None:
-        wait_seconds = float(os.environ.get("CX_DUCKDB_LOCK_WAIT_SECONDS", "300"))
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            con = duckdb.connect(str(path), read_only=read_only, config=config)
-            break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise
-            if time.monotonic() >= deadline:
-                raise WarehouseLockedError(
-                    f"{path} is locked by another process (a load or a dbt run?) and stayed "
-                    f"locked for {wait_seconds:.0f} s; wait for it to finish and try again"
-                ) from exc
-            time.sleep(0.5)
-    con.execute("set TimeZone = 'UTC'")
-    con.execute("set enable_progress_bar = false")  # loads report through logs and tqdm
-    attach_marts(con, settings, read_only)
-    return con
+WAREHOUSE_KEY = "warehouse"
+LOCK_KEY = "pipeline_lock"
 
 
-def attach_marts(
-    con: duckdb.DuckDBPyConnection, settings: Settings, read_only: bool = True
-) -> None:
-    """Attach the marts' own file (where dbt builds them) so that `marts.<table>` reads
-    them in this session as it would in a single-file warehouse. Nothing when no build
-    has made the file yet."""
-    path = settings.marts_path
-    if not path.exists():
-        return
-    mode = " (read_only)" if read_only else ""
-    con.execute(f"attach if not exists ? as {MARTS_CATALOG}{mode}", [str(path)])
-    has_marts = con.execute(
-        "select count(*) from duckdb_schemas() where database_name = ? and schema_name = 'marts'",
-        [MARTS_CATALOG],
-    ).fetchone()[0]
-    if not has_marts:  # a build that selected no mart made the file but no schema
-        return
-    default = con.execute("select current_database()").fetchone()[0]
-    # a two-part name looks for its schema in each catalog of the search path
-    con.execute(f"set search_path = '{default}.main,{MARTS_CATALOG}.marts'")
+class WarehouseResource(ConfigurableResource):
+    """The warehouse as Dagster resource `warehouse`: the environment's `Settings`
+    (`get_settings()`), with the memory limit and lock wait overridable in run config.
+
+    `settings()` is what an asset hands to the loader, publish and export; `connect()`
+    opens the warehouse (marts attached, UTC, bounded memory) for the asset itself."""
+
+    memory_limit: str | None = None  # default: CX_DUCKDB_MEMORY_LIMIT, else 4GB
+    lock_wait_seconds: float | None = None  # default: CX_DUCKDB_LOCK_WAIT_SECONDS, else 300
+
+    def settings(self) -> Settings:
+        settings = get_settings()
+        overrides = {}
+        if self.memory_limit:
+            overrides["duckdb_memory_limit"] = self.memory_limit
+        if self.lock_wait_seconds is not None:
+            overrides["duckdb_lock_wait_seconds"] = self.lock_wait_seconds
+        return dataclasses.replace(settings, **overrides) if overrides else settings
+
+    def connect(self, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        return connect_warehouse(self.settings(), read_only=read_only)
 
 
-def open_warehouse(data_dir: Path | str, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """`connect_warehouse` for the data directory `data_dir` (an analyst's notebook, a
-    test): the warehouse with the marts attached, without waiting for a lock."""
-    settings = Settings(data_dir=Path(data_dir).resolve(), id_salt="")
-    return connect_warehouse(settings, read_only=read_only, wait_seconds=0)
+class PipelineLockResource(ConfigurableResource):
+    """Holds the data directory's pipeline lock (`dagster_project.lock`) for a whole run.
+
+    Every asset that reads or writes the warehouse requires it, so a run the Dagster
+    daemon starts (schedule, sensor) waits for a running `cxwh pipeline` instead of
+    colliding with it, and fails naming the holder if it waits longer than
+    `CX_PIPELINE_LOCK_WAIT_SECONDS` (default an hour; `wait_seconds` in run config
+    overrides it). Within `cxwh pipeline`, which already holds the lock, taking it again
+    is free."""
+
+    wait_seconds: float | None = None
+
+    @contextlib.contextmanager
+    def yield_for_execution(self, context: InitResourceContext):
+        wait = self.wait_seconds
+        if wait is None:
+            wait = get_settings().pipeline_lock_wait_seconds
+        with pipeline_lock(wait_seconds=wait, command=f"Dagster run {context.run_id}"):
+            yield self
+
+
+def all_resources() -> dict[str, ConfigurableResource]:
+    """The resources every job of the project runs with (Definitions, tests)."""
+    return {LOCK_KEY: PipelineLockResource(), WAREHOUSE_KEY: WarehouseResource()}

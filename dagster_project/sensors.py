@@ -7,9 +7,10 @@ import hashlib
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from dagster_project.loader import pending_files
-from dagster_project.resources import WarehouseLockedError
+from dagster_project.resources import WarehouseResource
 from dagster_project.schedules import daily_load_job
-from dagster_project.settings import SOURCES, get_settings
+from dagster_project.settings import SOURCES
+from dagster_project.warehouse import WarehouseLockedError
 
 
 @sensor(
@@ -19,8 +20,8 @@ from dagster_project.settings import SOURCES, get_settings
     default_status=DefaultSensorStatus.STOPPED,
     description="Every minute: if any landing file is not yet in raw.load_log, run the daily load.",
 )
-def landing_zone_sensor(context: SensorEvaluationContext):
-    settings = get_settings()
+def landing_zone_sensor(context: SensorEvaluationContext, warehouse: WarehouseResource):
+    settings = warehouse.settings()
     try:
         pending = {source: pending_files(source, settings) for source in SOURCES}
     except WarehouseLockedError:

@@ -28,7 +28,6 @@ from dagster_dbt.asset_utils import (
 )
 
 from dagster_project.assets.dbt_in_process import DbtRun, asset_events, load_manifest
-from dagster_project.assets.lock import LOCK_KEY
 from dagster_project.build_state import (
     build_fingerprint,
     plan_build,
@@ -37,8 +36,9 @@ from dagster_project.build_state import (
     state_dir,
 )
 from dagster_project.publish import published_build
-from dagster_project.resources import connect_warehouse
-from dagster_project.settings import DBT_PROJECT_DIR, get_settings
+from dagster_project.resources import LOCK_KEY, WAREHOUSE_KEY
+from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.warehouse import connect_warehouse
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 PARTIAL_PARSE = "partial_parse.msgpack"
@@ -119,7 +119,7 @@ def build_dbt_assets():
         dagster_dbt_translator=WarehouseTranslator(
             settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
         ),
-        required_resource_keys={LOCK_KEY},
+        required_resource_keys={LOCK_KEY, WAREHOUSE_KEY},
     )
     def warehouse_dbt_assets(context: AssetExecutionContext):
         """`dbt build` (seeds, models and their tests) of what changed since the last build."""
@@ -131,9 +131,10 @@ def build_dbt_assets():
 def build_changed(context: AssetExecutionContext):
     """Run `dbt build` on what changed (everything on a first build, nothing when nothing
     changed), stream its events, and remember a build that succeeded in full."""
-    settings = get_settings()
-    # dbt reads the profile's data directory from the environment, as an absolute path.
+    settings = context.resources.warehouse.settings()
+    # dbt's profile reads the data directory and memory bound from the environment.
     os.environ["CX_DATA_DIR"] = str(settings.data_dir)
+    os.environ["CX_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
     manifest_json, translator, project = get_manifest_and_translator_from_dbt_assets(
         [context.assets_def]
     )

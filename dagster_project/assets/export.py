@@ -23,12 +23,12 @@ from pathlib import Path
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from dagster_project.assets.lock import LOCK_KEY
 from dagster_project.build_state import build_fingerprint
 from dagster_project.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 from dagster_project.reference import drivers_where
-from dagster_project.resources import attach_marts
+from dagster_project.resources import LOCK_KEY, WAREHOUSE_KEY
 from dagster_project.settings import Settings, get_settings
+from dagster_project.warehouse import WarehouseLockedError, connect_warehouse
 
 # The drivers the current form lists under "what went well / did not" (seed
 # a11_questions, in driver order): Touchpoints' positive_/negative_ columns.
@@ -153,20 +153,10 @@ def _open_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
     path = settings.warehouse_path
     if not path.exists():
         raise ExportError(f"no warehouse at {path}: run `cxwh pipeline` first")
-    # The same memory bound and spill folder as the dbt profile.
-    config = {
-        "memory_limit": os.environ.get("CX_DUCKDB_MEMORY_LIMIT", "4GB"),
-        "temp_directory": str(settings.data_dir / "duckdb_tmp"),
-    }
     try:
-        con = duckdb.connect(str(path), read_only=True, config=config)
-        attach_marts(con, settings, read_only=True)
-        return con
-    except (duckdb.IOException, duckdb.ConnectionException) as exc:
-        # IOException: another process holds the write lock; ConnectionException: this
-        # process has it open for writing (e.g. an in-process pipeline run).
-        if isinstance(exc, duckdb.IOException) and "lock" not in str(exc).lower():
-            raise
+        return connect_warehouse(settings, read_only=True, wait_seconds=0)
+    # locked by another process, or open for writing in this one (an in-process run)
+    except (WarehouseLockedError, duckdb.ConnectionException) as exc:
         raise ExportError(
             f"the warehouse {path} is locked by a running pipeline (it is being written); "
             "retry the export after the pipeline finishes"
@@ -294,14 +284,14 @@ def _swap_in(staging: Path, final: Path) -> None:
     group_name="publish",
     partitions_def=fiscal_quarter_partitions,
     deps=[AssetKey(["marts", name]) for name in OMB_MODELS],
-    required_resource_keys={LOCK_KEY},
+    required_resource_keys={LOCK_KEY, WAREHOUSE_KEY},
     description="The OMB quarterly CX data collection (Touchpoints upload files, driver "
     "summary, manifest) under $CX_DATA_DIR/published/exports/FY<Y>-Q<Q>/.",
     kinds={"csv"},
 )
 def omb_quarterly_export(context: AssetExecutionContext) -> MaterializeResult:
     fiscal_year, fiscal_quarter = partition_key_to_fiscal(context.partition_key)
-    out = write_export(fiscal_year=fiscal_year, fiscal_quarter=fiscal_quarter)
+    out = write_export(fiscal_year, fiscal_quarter, context.resources.warehouse.settings())
     files = json.loads((out / "manifest.json").read_text())["files"]
     responses = sum(f["rows"] for f in files if f["path"].startswith("cx_responses/"))
     context.log.info(

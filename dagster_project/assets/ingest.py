@@ -23,11 +23,10 @@ from dagster import (
     asset,
 )
 
-from dagster_project.assets.lock import LOCK_KEY
 from dagster_project.checks import check_specs, run_checks
 from dagster_project.loader import LoadSummary, load_source
-from dagster_project.resources import connect_warehouse
-from dagster_project.settings import SOURCES, get_settings
+from dagster_project.resources import LOCK_KEY, WAREHOUSE_KEY
+from dagster_project.settings import SOURCES, Settings
 from dagster_project.sources import SPECS
 
 MAX_LOGGED_ROWS = 10  # quarantined rows named in the log per source; the rest are counted
@@ -77,7 +76,7 @@ def _quarantine_examples(con, source: str, summary: LoadSummary) -> str | None:
     return f"{source}: quarantined rows (first {len(rows)}):\n" + "\n".join(lines) + more
 
 
-def _metadata(con, source: str, summary: LoadSummary) -> dict:
+def _metadata(con, source: str, summary: LoadSummary, settings: Settings) -> dict:
     table = [
         TableRecord(
             {
@@ -106,7 +105,7 @@ def _metadata(con, source: str, summary: LoadSummary) -> dict:
         "rows_replaced": summary.total("rows_replaced"),
         "dagster/row_count": con.execute(f"select count(*) from raw.{source}").fetchall()[0][0],
         "table": f"raw.{source}",
-        "warehouse": MetadataValue.path(str(get_settings().warehouse_path)),
+        "warehouse": MetadataValue.path(str(settings.warehouse_path)),
         "file_loads": MetadataValue.table(table, schema=TableSchema(columns=FILE_COLUMNS)),
     }
 
@@ -125,20 +124,22 @@ def build_ingest_asset(source: str):
             f"Record key: {', '.join(spec.key)} (a later delivery replaces the earlier one)."
         ),
         check_specs=check_specs(source),
-        required_resource_keys={LOCK_KEY},
+        required_resource_keys={LOCK_KEY, WAREHOUSE_KEY},
     )
     def _ingest(context: AssetExecutionContext):
+        warehouse = context.resources.warehouse
+        settings = warehouse.settings()
         # `cxwh pipeline` asks for a progress bar (bytes loaded) on the terminal.
-        summary = load_source(source, progress=os.environ.get("CX_PROGRESS") == "1")
+        summary = load_source(source, settings, progress=os.environ.get("CX_PROGRESS") == "1")
         context.log.info(_summary_line(source, summary))
         for f in summary.files:
             if f.status in ("failed", "rejected"):
                 context.log.error(f"{f.source_file}: {f.status} — {f.message}")
-        with connect_warehouse(get_settings(), read_only=True) as con:
+        with warehouse.connect(read_only=True) as con:
             if examples := _quarantine_examples(con, source, summary):
                 context.log.warning(examples)
-            metadata = _metadata(con, source, summary)
-            checks = run_checks(con, source, summary)
+            metadata = _metadata(con, source, summary, settings)
+            checks = run_checks(con, source, summary, settings)
         yield MaterializeResult(metadata=metadata)
         yield from checks
 

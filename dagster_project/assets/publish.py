@@ -9,10 +9,9 @@ from dagster import (
     asset,
 )
 
-from dagster_project.assets.lock import LOCK_KEY
 from dagster_project.build_state import build_fingerprint, table_versions
 from dagster_project.publish import CheckResult, publish_snapshot
-from dagster_project.settings import get_settings
+from dagster_project.resources import LOCK_KEY, WAREHOUSE_KEY
 
 PUBLISH_KEY = AssetKey(["published", "dashboard_snapshot"])
 
@@ -47,7 +46,7 @@ def build_publish_asset():
         key=PUBLISH_KEY,
         group_name="publish",
         deps=[BUILD_KEY],
-        required_resource_keys={LOCK_KEY},
+        required_resource_keys={LOCK_KEY, WAREHOUSE_KEY},
         description="A consistent read-only copy of the marts under $CX_DATA_DIR/published/, "
         "switched atomically; the only thing the dashboard opens.",
         kinds={"duckdb"},
@@ -59,7 +58,7 @@ def build_publish_asset():
 
 
 def publish(context: AssetExecutionContext) -> MaterializeResult:
-    settings = get_settings()
+    settings = context.resources.warehouse.settings()
     checks = _run_checks(context)
     snapshot = publish_snapshot(
         settings,

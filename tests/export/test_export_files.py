@@ -9,7 +9,7 @@ import pytest
 from export_scenario import SSA_VOLUMES
 
 from dagster_project.assets.export import RESPONSES_HEADER, ExportError, write_export
-from dagster_project.resources import open_warehouse
+from dagster_project.warehouse import open_warehouse
 
 HEADER = (
     "external_id,question_1,positive_effectiveness,positive_ease,positive_efficiency,"

@@ -11,7 +11,7 @@ from dagster import materialize
 
 import dagster_project.assets.export as export
 from dagster_project.assets.export import ExportError, omb_quarterly_export, write_export
-from dagster_project.assets.lock import LOCK_KEY, PipelineLockResource
+from dagster_project.resources import all_resources
 
 FOLDER = "FY2025-Q2"
 
@@ -87,7 +87,7 @@ def test_the_asset_exports_the_quarter_of_its_partition(data_dir):
     result = materialize(
         [omb_quarterly_export],
         partition_key="2025-01-01",
-        resources={LOCK_KEY: PipelineLockResource()},
+        resources=all_resources(),
     )
     assert result.success
     [mat] = result.asset_materializations_for_node("published__omb_export")

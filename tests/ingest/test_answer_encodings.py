@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 
 from dagster_project.loader import load_source
-from dagster_project.resources import open_warehouse
 from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR
+from dagster_project.warehouse import open_warehouse
 
 # Values on no row of their scale (each must stay out of range on the scale it is sent on).
 OFF_SCALE = {

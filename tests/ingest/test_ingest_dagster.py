@@ -8,9 +8,9 @@ import duckdb
 from dagster import AssetKey, materialize
 
 from dagster_project.assets.ingest import ingest_assets
-from dagster_project.assets.lock import LOCK_KEY, PipelineLockResource
+from dagster_project.resources import all_resources
 
-LOCK = {LOCK_KEY: PipelineLockResource()}
+RESOURCES = all_resources()
 
 TP = (
     "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"
@@ -33,7 +33,7 @@ def test_materialize_ingest_assets_and_checks(land, data_dir, monkeypatch):
     now = int(time.time()) - 3600  # delivered an hour ago: fresh
     land("touchpoints", "tp.csv", TP, order=now - 1_750_000_000)
     land("contact_center", "cc.csv", CC, order=now - 1_750_000_000)
-    result = materialize(ingest_assets, resources=LOCK)
+    result = materialize(ingest_assets, resources=RESOURCES)
     assert result.success
     md = result.asset_materializations_for_node("raw__touchpoints")[0].metadata
     assert (md["files"].value, md["rows_read"].value, md["rows_loaded"].value) == (1, 3, 2)
@@ -57,7 +57,7 @@ def test_materialize_ingest_assets_and_checks(land, data_dir, monkeypatch):
             "update raw.load_log set rows_loaded = rows_loaded - 1 where _source = 'touchpoints'"
         )
         con.execute("insert into raw.contact_center select * from raw.contact_center")
-    again = materialize(ingest_assets, resources=LOCK)
+    again = materialize(ingest_assets, resources=RESOURCES)
     assert again.success  # ERROR-severity checks report, they do not block
     checks = _evaluations(again)
     assert checks[("touchpoints", "rows_accounted_for")] == (False, "ERROR")
@@ -68,7 +68,7 @@ def test_materialize_ingest_assets_and_checks(land, data_dir, monkeypatch):
 def test_stale_delivery_warns(land, monkeypatch):
     land("touchpoints", "old.csv", TP, order=0)  # mid-2025
     monkeypatch.setenv("CX_FRESHNESS_HOURS", "1")
-    result = materialize(ingest_assets, resources=LOCK)
+    result = materialize(ingest_assets, resources=RESOURCES)
     assert result.success
     assert _evaluations(result)[("touchpoints", "fresh_delivery")] == (False, "WARN")
 
@@ -87,7 +87,7 @@ def test_a_failed_file_warns_and_the_rest_loads(land, sql, monkeypatch):
         return real(con, spec, loaded_at, counts)
 
     monkeypatch.setattr(writer, "replace_and_insert", fail_on_bad)
-    result = materialize(ingest_assets, resources=LOCK, raise_on_error=False)
+    result = materialize(ingest_assets, resources=RESOURCES, raise_on_error=False)
     assert result.success  # a bad file never stops the run
     checks = _evaluations(result)
     assert checks[("touchpoints", "no_rejected_or_failed_files")] == (False, "WARN")

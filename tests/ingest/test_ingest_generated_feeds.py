@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from dagster_project.generate import generate_feeds
 from dagster_project.loader import load_all
-from dagster_project.resources import open_warehouse
 from dagster_project.settings import SOURCES, Settings
+from dagster_project.warehouse import open_warehouse
 
 ENCODING = {"contact_center": ("cp1252", ";")}
 

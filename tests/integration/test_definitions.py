@@ -5,6 +5,9 @@ from __future__ import annotations
 from dagster import AssetKey, build_sensor_context, instance_for_test
 
 from dagster_project.definitions import defs as load_definitions
+from dagster_project.resources import WAREHOUSE_KEY, WarehouseResource
+
+WAREHOUSE = {WAREHOUSE_KEY: WarehouseResource()}
 
 defs = load_definitions()
 
@@ -93,16 +96,19 @@ def test_landing_sensor_asks_for_a_run_only_when_files_are_new(tmp_path, monkeyp
     monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
     sensor = defs.resolve_sensor_def("landing_zone_sensor")
     with instance_for_test() as instance:
-        assert sensor(build_sensor_context(instance=instance)).__class__.__name__ == "SkipReason"
+        assert (
+            sensor(build_sensor_context(instance=instance, resources=WAREHOUSE)).__class__.__name__
+            == "SkipReason"
+        )
         landing = tmp_path / "landing" / "service_volumes"
         landing.mkdir(parents=True)
         (landing / "v.csv").write_text(
             "service_id,fiscal_year,fiscal_quarter,channel,volume_of_customers,volume_offered_survey\n"
             "dos-passport,2026,1,web,100,50\n"
         )
-        request = sensor(build_sensor_context(instance=instance))
+        request = sensor(build_sensor_context(instance=instance, resources=WAREHOUSE))
         assert request.__class__.__name__ == "RunRequest"
-        again = sensor(build_sensor_context(instance=instance))
+        again = sensor(build_sensor_context(instance=instance, resources=WAREHOUSE))
         assert again.run_key == request.run_key  # same pending set, same run key
 
 

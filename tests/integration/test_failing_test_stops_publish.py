@@ -14,8 +14,8 @@ import pytest
 
 from dagster_project.cli import main
 from dagster_project.publish import current_snapshot
-from dagster_project.resources import open_warehouse
 from dagster_project.settings import get_settings
+from dagster_project.warehouse import open_warehouse
 
 pytestmark = pytest.mark.slow
 

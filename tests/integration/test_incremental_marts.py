@@ -23,8 +23,8 @@ import pytest
 from dagster_project.cli import main
 from dagster_project.generate import generate_feeds
 from dagster_project.publish import current_snapshot
-from dagster_project.resources import open_warehouse
 from dagster_project.settings import DBT_PROJECT_DIR, get_settings
+from dagster_project.warehouse import open_warehouse
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import pytest
 
 from dagster_project.cli import main
 from dagster_project.publish import current_snapshot
-from dagster_project.resources import open_warehouse
+from dagster_project.warehouse import open_warehouse
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,78 @@
+"""Every environment setting is read in one place (`get_settings`) and reaches DuckDB
+through one resource: the values, the errors a user sees, the overrides."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from dagster_project.resources import WarehouseResource
+from dagster_project.settings import get_settings
+
+ENV = {
+    "CX_DUCKDB_MEMORY_LIMIT": "1500MB",
+    "CX_DUCKDB_LOCK_WAIT_SECONDS": "7",
+    "CX_PIPELINE_LOCK_WAIT_SECONDS": "60",
+    "CX_INGEST_BATCH_MB": "32",
+    "CX_FRESHNESS_HOURS": "12.5",
+    "CX_LOG_LEVEL": "info",
+    "CX_ID_SALT": "s3cret",
+}
+
+
+def test_every_variable_is_read_into_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    s = get_settings()
+    assert (s.data_dir, s.id_salt) == (tmp_path.resolve(), "s3cret")
+    assert (s.duckdb_memory_limit, s.duckdb_lock_wait_seconds) == ("1500MB", 7.0)
+    assert (s.pipeline_lock_wait_seconds, s.ingest_batch_mb) == (60.0, 32.0)
+    assert (s.freshness_hours, s.log_level) == (12.5, "INFO")
+    assert s.duckdb_config() == {
+        "memory_limit": "1500MB",
+        "temp_directory": str(tmp_path.resolve() / ".tmp" / "duckdb"),
+    }
+
+
+def test_defaults_without_the_variables(monkeypatch, tmp_path):
+    monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CX_ID_SALT", "x")
+    for name in ENV:
+        if name != "CX_ID_SALT":
+            monkeypatch.delenv(name, raising=False)
+    s = get_settings()
+    assert (s.duckdb_memory_limit, s.duckdb_lock_wait_seconds) == ("4GB", 300.0)
+    assert (s.pipeline_lock_wait_seconds, s.ingest_batch_mb) == (3600.0, 256.0)
+    assert (s.freshness_hours, s.log_level) == (1080.0, "ERROR")
+
+
+@pytest.mark.parametrize("value", ["ten", "-3"])
+def test_a_bad_number_names_the_variable_and_its_default(monkeypatch, value):
+    monkeypatch.setenv("CX_INGEST_BATCH_MB", value)
+    with pytest.raises(SystemExit) as exc:
+        get_settings()
+    assert "CX_INGEST_BATCH_MB" in str(exc.value) and "default 256" in str(exc.value)
+
+
+def _memory_limit(con: duckdb.DuckDBPyConnection) -> str:
+    # DuckDB shows the limit in binary units, e.g. 1500MB as '1.3 GiB'
+    return con.execute(
+        "select value::varchar from duckdb_settings() where name = 'memory_limit'"
+    ).fetchone()[0]
+
+
+def test_the_resource_opens_the_warehouse_with_settings_and_overrides(monkeypatch, tmp_path):
+    monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CX_ID_SALT", "x")
+    monkeypatch.setenv("CX_DUCKDB_MEMORY_LIMIT", "1GB")
+    with WarehouseResource().connect() as con:
+        from_env = _memory_limit(con)
+        assert con.execute("select current_setting('TimeZone')").fetchone()[0] == "UTC"
+        spill = con.execute("select current_setting('temp_directory')").fetchone()[0]
+        assert spill == str(tmp_path.resolve() / ".tmp" / "duckdb")
+    with WarehouseResource(memory_limit="2GB").connect() as con:
+        overridden = _memory_limit(con)
+    assert (from_env, overridden) == ("953.6 MiB", "1.8 GiB")
+    assert WarehouseResource(lock_wait_seconds=0).settings().duckdb_lock_wait_seconds == 0
+    assert (tmp_path / "warehouse.duckdb").is_file()
