@@ -42,7 +42,7 @@ dashboard: setup ## serve the dashboard on the published snapshot
 	$(BIN)/cxwh dashboard
 
 dev: setup ## open the Dagster UI (asset graph, schedules, sensors, checks)
-	DAGSTER_HOME=$$($(BIN)/python -m dagster_project.instance) $(BIN)/dagster dev -m dagster_project.definitions
+	DAGSTER_HOME=$$($(BIN)/python -m dagster_project.cli.instance) $(BIN)/dagster dev -m dagster_project.definitions
 
 test: setup browser ## run every test (unit, dbt, Dagster, app, browser, benchmark smoke)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -17,8 +17,8 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
              "#000000"]  # fmt: skip
 GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#999999"
 # Likert 1..5 from negative to positive, diverging through grey.
-LIKERT = {"1": BAD, "2": "#E69F00", "3": NEUTRAL, "4": "#56B4E9", "5": GOOD}
-BINARY = {"thumbs down": BAD, "did not go well": BAD, "thumbs up": GOOD, "went well": GOOD}
+SCALE_ORDER = {"likert5": 0, "thumbs": 1, "indicator": 2}
+LIKERT = {1: BAD, 2: "#E69F00", 3: NEUTRAL, 4: "#56B4E9", 5: GOOD}
 # Legends sit under the title, never over the x axis and its title.
 LEGEND_TOP = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0}
 FONT = {"family": "Source Sans Pro, sans-serif", "size": 14, "color": "#262730"}
@@ -68,7 +68,7 @@ def _cell(score: object, n: object) -> str:
     return f"{score:.1f}<br>(n={int(n):,})"
 
 
-def score_heatmap(df: pd.DataFrame) -> tuple[go.Figure, str]:
+def score_heatmap(df: pd.DataFrame, min_n: int) -> tuple[go.Figure, str]:
     """Service × driver positive share; suppressed cells blank with their n."""
     order = df.sort_values("driver_order").driver_label.unique().tolist()
     z = df.pivot(index="service_name", columns="driver_label", values="score")[order]
@@ -99,7 +99,7 @@ def score_heatmap(df: pd.DataFrame) -> tuple[go.Figure, str]:
                              "pad": {"t": 12}})  # fmt: skip
     suppressed = int(z.isna().to_numpy().sum() - n.isna().to_numpy().sum())
     alt = (f"Heatmap of {len(z)} services by {len(order)} drivers; darker is lower. "
-           f"{suppressed} cells are suppressed (fewer than 10 answers) and show only n.")  # fmt: skip
+           f"{suppressed} cells are suppressed (fewer than {min_n} answers) and show only n.")  # fmt: skip
     return fig, alt
 
 
@@ -194,16 +194,19 @@ def answer_distribution(df: pd.DataFrame) -> tuple[go.Figure, str]:
     fig = go.Figure()
     totals = df.groupby("driver_label").n_answers.transform("sum")
     df = df.assign(share=100 * df.n_answers / totals)
-    for answer in ["1", "2", "3", "4", "5", "thumbs down", "thumbs up", "did not go well",
-                   "went well"]:  # fmt: skip
-        part = df[df.answer == answer]
-        if part.empty:
-            continue
-        fig.add_bar(y=part.driver_label + " (" + part.scale + ")", x=part.share, name=answer,
-                    orientation="h", marker_color={**LIKERT, **BINARY}[answer],
-                    customdata=part.n_answers,
+    # Negative answers first (Likert 1 .. 5, then down / did not go well before up / went
+    # well); the labels and tones are dim_answer_value's, coloured by tone.
+    answers = df.drop_duplicates(["scale", "answer_value"])
+    answers = answers.assign(scale_order=answers.scale.map(SCALE_ORDER).fillna(len(SCALE_ORDER)))
+    answers = answers.sort_values(["scale_order", "answer_value"])
+    for a in answers.itertuples():
+        part = df[(df.scale == a.scale) & (df.answer_value == a.answer_value)]
+        colour = (LIKERT.get(int(a.answer_value), NEUTRAL) if a.scale == "likert5"
+                  else GOOD if a.is_positive else BAD if a.is_negative else NEUTRAL)  # fmt: skip
+        fig.add_bar(y=part.driver_label + " (" + part.scale + ")", x=part.share, name=a.answer,
+                    orientation="h", marker_color=colour, customdata=part.n_answers,
                     hovertemplate="%{y}: %{x:.1f}% (%{customdata} answers)<extra>"
-                    + answer + "</extra>")  # fmt: skip
+                    + a.answer + "</extra>")  # fmt: skip
     questions = df.driver_label.nunique()
     _layout(fig, "Answers to each question (% of its answers)", barmode="stack",
             height=160 + 36 * max(questions, 1), legend=LEGEND_TOP)  # fmt: skip

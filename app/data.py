@@ -74,6 +74,7 @@ def _on_latest(fn: Callable[[Scope], pd.DataFrame], per: str | None = None):
 QUERIES: dict[str, Callable[[], pd.DataFrame]] = {
     "reference.data_quarters": reference.data_quarters,
     "reference.fiscal_years": reference.fiscal_years,
+    "reference.reporting_rules": reference.reporting_rules,
     "reference.services": reference.services,
     "reference.channels": reference.channels,
     "reference.drivers": reference.drivers,

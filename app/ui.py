@@ -12,17 +12,15 @@ import streamlit as st
 from app import data, filters
 from app.data import Scope
 
-MIN_N = 10  # below this many answers a score is suppressed (METRICS.md)
-
 
 def start(title: str, caption: str | None = None,
           show: Sequence[str] = filters.KEYS) -> Scope:  # fmt: skip
     """Title, the empty-warehouse stop, and the sidebar filters; returns the scope."""
     st.title(title)
-    if caption:
-        st.markdown(caption)
     if data.current_snapshot() is None:
         no_snapshot()
+    if caption:  # `{min_n}` in it is the snapshot's suppression threshold
+        st.markdown(caption.replace("{min_n}", str(min_n())))
     try:
         latest = data.latest_scope()
     except data.NoSnapshotError:  # CURRENT changed under us and the retry failed too
@@ -64,6 +62,12 @@ def no_data_for_quarter(scope: Scope, what: str = "feedback") -> None:
     )
 
 
+def min_n() -> int:
+    """Below this many answers a score is suppressed: the published snapshot's own
+    rule (dim_reporting_rules.min_reportable_n, dbt's var), never a copy here."""
+    return int(data.reference.reporting_rules().min_reportable_n.iloc[0])
+
+
 def fmt_n(n: object) -> str:
     return "–" if is_missing(n) else f"{int(n):,}"
 
@@ -72,12 +76,21 @@ def is_missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
+# A score with enough answers that came without a value was suppressed to protect
+# another cell (complementary suppression, docs/suppression.md): said in plain words.
+WITHHELD = "withheld"
+WITHHELD_WHY = "with the totals beside it, it would reveal a suppressed score"
+
+
 def fmt_score(score: object, n: object) -> str:
-    """'75.0 (n=40)'; a suppressed or missing score shows only its n."""
+    """'75.0 (n=40)'; a suppressed or missing score shows only its n: 'suppressed' below
+    the threshold, 'withheld' when it has enough answers but would reveal another."""
     if is_missing(n):
         return "no answers"
-    if int(n) < MIN_N or is_missing(score):
+    if int(n) < min_n():
         return f"suppressed (n={int(n):,})"
+    if is_missing(score):
+        return f"{WITHHELD} (n={int(n):,})"
     return f"{float(score):.1f} (n={int(n):,})"
 
 
@@ -85,17 +98,21 @@ def score_value(score: object, n: object) -> str:
     """A metric's big value: the score alone (its n goes on the line under it)."""
     if is_missing(n):
         return "–"
-    if int(n) < MIN_N or is_missing(score):
+    if int(n) < min_n():
         return "suppressed"
+    if is_missing(score):
+        return WITHHELD
     return f"{float(score):.1f}"
 
 
-def fmt_answers(n: object) -> str:
+def fmt_answers(n: object, score: object = 0.0) -> str:
     """The line under a score metric: 'n = 10,234 answers'; suppressed says why."""
     if is_missing(n):
         return "no answers"
     count = f"n = {int(n):,} answer{'' if int(n) == 1 else 's'}"
-    return count + (" (fewer than 10: no score)" if int(n) < MIN_N else "")
+    if int(n) < min_n():
+        return count + f" (fewer than {min_n()}: no score)"
+    return count + (f" ({WITHHELD}: {WITHHELD_WHY})" if is_missing(score) else "")
 
 
 def score_metric(col, label: str, score: object, n: object, **kwargs) -> None:
@@ -105,7 +122,7 @@ def score_metric(col, label: str, score: object, n: object, **kwargs) -> None:
     instead of being cut, so a score is never shown without its n.
     """
     col.metric(label, score_value(score, n), **kwargs)
-    col.markdown(fmt_answers(n))
+    col.markdown(fmt_answers(n, score))
 
 
 def metric_rows(items: Sequence, per_row: int = 5) -> list:

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from dagster import AssetSpec, Definitions, definitions, in_process_executor
 
-from dagster_project.assets.dbt import build_dbt_assets
-from dagster_project.assets.export import omb_quarterly_export
-from dagster_project.assets.ingest import ingest_assets
-from dagster_project.assets.publish import build_publish_asset
-from dagster_project.resources import all_resources
-from dagster_project.schedules import (
+from dagster_project.defs.assets.dbt import build_dbt_assets
+from dagster_project.defs.assets.export import omb_quarterly_export
+from dagster_project.defs.assets.ingest import ingest_assets
+from dagster_project.defs.assets.publish import build_publish_asset
+from dagster_project.defs.resources import all_resources
+from dagster_project.defs.schedules import (
     daily_load_job,
     daily_load_schedule,
     ingest_job,
     omb_export_job,
     quarterly_export_schedule,
 )
-from dagster_project.sensors import landing_zone_sensor
+from dagster_project.defs.sensors import landing_zone_sensor
 
 
 @definitions

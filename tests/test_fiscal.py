@@ -20,10 +20,10 @@ import numpy as np
 import pytest
 
 from app.queries.common import Scope
-from dagster_project import fiscal
+from dagster_project.core import fiscal
+from dagster_project.core.settings import DBT_PROJECT_DIR
+from dagster_project.defs.partitions import fiscal_to_partition_key, partition_key_to_fiscal
 from dagster_project.generate.calendar import fiscal_period as generator_fiscal_period
-from dagster_project.partitions import fiscal_to_partition_key, partition_key_to_fiscal
-from dagster_project.settings import DBT_PROJECT_DIR
 
 FIRST, LAST = date(2022, 10, 1), date(2026, 9, 30)  # FY2023 .. FY2026
 DAYS = [FIRST + timedelta(days=i) for i in range((LAST - FIRST).days + 1)]

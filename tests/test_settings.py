@@ -6,8 +6,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dagster_project.resources import WarehouseResource
-from dagster_project.settings import get_settings
+from dagster_project.core.settings import get_settings
+from dagster_project.defs.resources import WarehouseResource
 
 ENV = {
     "CX_DUCKDB_MEMORY_LIMIT": "1500MB",
@@ -76,3 +76,18 @@ def test_the_resource_opens_the_warehouse_with_settings_and_overrides(monkeypatc
     assert (from_env, overridden) == ("953.6 MiB", "1.8 GiB")
     assert WarehouseResource(lock_wait_seconds=0).settings().duckdb_lock_wait_seconds == 0
     assert (tmp_path / "warehouse.duckdb").is_file()
+
+
+def test_dashboard_server_from_the_environment(monkeypatch):
+    from dagster_project.core.settings import dashboard_server
+
+    monkeypatch.delenv("CX_DASHBOARD_PORT", raising=False)
+    monkeypatch.delenv("CX_DASHBOARD_ADDRESS", raising=False)
+    assert dashboard_server() == (8501, "localhost")
+    monkeypatch.setenv("CX_DASHBOARD_PORT", "9000")
+    monkeypatch.setenv("CX_DASHBOARD_ADDRESS", "0.0.0.0")
+    assert dashboard_server() == (9000, "0.0.0.0")
+    for bad in ("70000", "80.5"):
+        monkeypatch.setenv("CX_DASHBOARD_PORT", bad)
+        with pytest.raises(SystemExit, match=f"CX_DASHBOARD_PORT='{bad}' is not a port"):
+            dashboard_server()

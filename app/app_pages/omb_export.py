@@ -5,8 +5,9 @@ import streamlit as st
 from app import data, ui
 
 scope = ui.start("OMB export", "The quarterly A-11 CX data collection: each driver's answers, "
-                 "positive answers and score per service × channel. Scores of fewer than 10 "
-                 "answers are suppressed.")  # fmt: skip
+                 "positive answers and score per service × channel. Scores of fewer than {min_n} "
+                 "answers are suppressed, and so is any score that, with the totals beside it, "
+                 "would reveal one (complementary suppression).")  # fmt: skip
 
 preview = data.export.submission_preview(scope)
 files = data.export_files(scope.fiscal_year, scope.fiscal_quarter)
@@ -39,6 +40,7 @@ st.markdown(f"{len(preview)} rows; {int(preview.suppressed.sum())} suppressed (s
 # What a reviewer checks first (service, channel, driver, counts, score) before the
 # provider and id columns, which are the same for every row of a service.
 ui.table(preview, column_order=["service_name", "channel", "driver", "answers", "positive",
-                                "score", "suppressed", "service_provider", "service_id"],
-         placeholder="suppressed",  # the only empty cells: suppressed scores
+                                "score", "suppressed", "why_suppressed", "service_provider",
+                                "service_id"],
+         placeholder="–",  # the only empty cells: suppressed scores and their reasons
          score=st.column_config.NumberColumn("score", format="%.1f", width=95))  # fmt: skip

@@ -7,8 +7,10 @@ from app import charts, data, ui
 
 scope = ui.start(
     "Quarter at a glance",
-    "Score = % positive answers, with n (answers) beside it. Scores of fewer than 10 "
-    "answers are suppressed: only their n is shown.",
+    "Score = % positive answers, with n (answers) beside it. Scores of fewer than {min_n} "
+    "answers are suppressed: only their n is shown. A score marked *withheld* has enough "
+    "answers but is hidden too: with the totals beside it, it would reveal a suppressed "
+    "score.",
 )
 totals = data.glance.response_totals(scope).iloc[0]
 scores = data.glance.driver_scores(scope)
@@ -41,7 +43,8 @@ for col, driver, label in ((cols[2], "trust", "Trust"), (cols[3], "satisfaction"
     )  # fmt: skip
 cols[4].metric("Meeting trust benchmark",
                f"{int(judged.meets_benchmark.sum())} of {len(judged)}",
-               help="Services with 10+ trust answers and a benchmark for their sector")  # fmt: skip
+               help=f"Services with a shown trust score ({ui.min_n()}+ answers, not withheld) "
+                    "and a benchmark for their sector")  # fmt: skip
 
 st.header("Trust and satisfaction by service")
 by_service = pd.DataFrame(index=pd.Index(scores.service_name.unique(), name="service_name"))
@@ -69,14 +72,14 @@ ui.table(by_service.reset_index().rename(columns={"service_name": "Service"}), *
 
 st.header("Trust against the sector benchmark")
 if judged.empty:
-    st.info("No service has 10+ trust answers and a sector benchmark this quarter.")
+    st.info(f"No service has {ui.min_n()}+ trust answers and a sector benchmark this quarter.")
 else:
     fig, alt = charts.benchmark_bars(trust)
     ui.chart(fig, alt, trust[["service_name", "benchmark_sector", "n", "score",
                               "benchmark_score", "meets_benchmark"]], key="benchmark")  # fmt: skip
 
 st.header("Every driver, by service")
-fig, alt = charts.score_heatmap(scores)
+fig, alt = charts.score_heatmap(scores, ui.min_n())
 cells = scores.assign(cell=[ui.fmt_score(s, n) for s, n in zip(scores.score, scores.n,
                                                               strict=True)])  # fmt: skip
 heat_table = cells.pivot(index="service_name", columns="driver_label", values="cell")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dagster_project.fiscal import previous_quarter
+from dagster_project.core.fiscal import previous_quarter
 
 ALL = "all"
 

@@ -3,54 +3,35 @@
 The publish step writes `warehouse-<version>.duckdb` completely and then swaps
 `CURRENT` atomically, so reading `CURRENT` first and opening the file it names never
 sees a half-written snapshot. `<version>` is the cache key: a new publish is picked up
-on the next query without restarting the server.
+on the next query without restarting the server. Which snapshot is current is decided
+by `dagster_project/core/snapshots.py`, the rule the publish step writes by.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-# Only names the publish step writes; anything else in CURRENT is ignored, so a
-# tampered CURRENT cannot point the app at an arbitrary path.
-_SNAPSHOT_NAME = re.compile(r"^warehouse-(?P<version>[A-Za-z0-9._-]+)\.duckdb$")
+from dagster_project.core import snapshots
+from dagster_project.core.settings import data_dir
+from dagster_project.core.snapshots import Snapshot
 
 
 class NoSnapshotError(RuntimeError):
     """No complete published snapshot exists (yet)."""
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    version: str
-    path: Path
-
-
 def published_dir() -> Path:
-    # Same rule as dagster_project.settings.get_settings(), without its salt warning:
-    # the dashboard never hashes identifiers.
-    return Path(os.environ.get("CX_DATA_DIR", "data")).expanduser().resolve() / "published"
+    return data_dir() / "published"
 
 
 def current_snapshot() -> Snapshot | None:
-    """The snapshot CURRENT names, or None when nothing has been published."""
-    try:
-        name = (published_dir() / "CURRENT").read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    match = _SNAPSHOT_NAME.match(name)
-    if not match:
-        return None
-    path = published_dir() / name
-    if not path.is_file():
-        return None
-    return Snapshot(version=match["version"], path=path)
+    """The snapshot CURRENT names (the publish step's own rule), or None when nothing
+    has been published."""
+    return snapshots.current_snapshot(published_dir())
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)

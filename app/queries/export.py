@@ -26,11 +26,16 @@ def submission_preview(scope: Scope) -> pd.DataFrame:
         select s.provider as service_provider, q.service_id, s.service_name,
                coalesce(c.channel_label, q.channel) as channel, d.driver_label as driver,
                q.answers, q.positive_answers as positive, q.score,
-               q.is_suppressed as suppressed
+               q.is_suppressed as suppressed,
+               case q.suppression_reason
+                 when 'primary' then 'fewer than ' || r.min_reportable_n || ' answers'
+                 when 'complementary' then 'would reveal a suppressed cell through the totals'
+               end as why_suppressed
         from marts.agg_omb_driver_summary q
         join marts.dim_service s on s.service_id = q.service_id
         join marts.dim_driver d on d.driver = q.driver
         left join marts.dim_channel c on c.channel = q.channel
+        cross join marts.dim_reporting_rules r
         where {where}
         order by s.provider, s.service_name, q.channel, d.driver_order
         """,

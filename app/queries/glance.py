@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.queries.common import MIN_N, Scope, conditions
+from app.queries.common import Scope, conditions
 from app.queries.engine import run
 
 
@@ -56,18 +56,17 @@ def headline_scores(scope: Scope) -> pd.DataFrame:
     else:
         table, where = "agg_quarterly_rollup_scores", "rollup_level = ? and rollup_id = ?"
         params = ["agency", scope.agency] if scope.agency else ["all_services", "all"]
-    prev_suppressed = f"coalesce(prev_n, 0) < {MIN_N}"
     return run(
         f"""
         select driver, n,
                case when not is_suppressed then n_positive end as n_positive,
-               is_suppressed,
+               is_suppressed, suppression_reason,
                case when not is_suppressed then score end as score,
                prev_n,
-               case when not ({prev_suppressed}) then prev_score end as prev_score,
-               case when not is_suppressed and not ({prev_suppressed}) then score_change
+               case when not prev_is_suppressed then prev_score end as prev_score,
+               case when not is_suppressed and not prev_is_suppressed then score_change
                end as score_change,
-               case when not is_suppressed and not ({prev_suppressed})
+               case when not is_suppressed and not prev_is_suppressed
                     then is_change_significant end as is_change_significant
         from marts.{table}
         where {where} and fiscal_year = ? and fiscal_quarter = ? and channel = ?
@@ -81,8 +80,10 @@ def headline_scores(scope: Scope) -> pd.DataFrame:
 def driver_scores(scope: Scope) -> pd.DataFrame:
     """Service × driver scores for the quarter with the sector benchmark beside them.
 
-    Suppressed cells (n < min_reportable_n) come back with no score, interval or change: the
-    dashboard cannot show what it never receives.
+    Suppressed cells (fewer than min_reportable_n answers, or complementary: a total
+    would give a suppressed cell away) come back with no score, interval or change, and
+    a change against a suppressed previous quarter comes back empty: the dashboard
+    cannot show what it never receives.
     """
     where, params = conditions(
         scope, period="q.", service="q.service_id", agency="q.agency_code",
@@ -99,16 +100,16 @@ def driver_scores(scope: Scope) -> pd.DataFrame:
         select q.service_id, s.service_name, s.agency_code, s.benchmark_sector,
                q.driver, d.driver_label, d.driver_order, q.n,
                case when not q.is_suppressed then q.n_positive end as n_positive,
-               q.is_suppressed,
+               q.is_suppressed, q.suppression_reason,
                case when not q.is_suppressed then q.score end as score,
                case when not q.is_suppressed then q.ci_low end as ci_low,
                case when not q.is_suppressed then q.ci_high end as ci_high,
                q.prev_n,
-               case when q.prev_n >= {MIN_N} then q.prev_score end as prev_score,
-               case when not q.is_suppressed and q.prev_n >= {MIN_N} then q.score_change end
-                   as score_change,
-               case when not q.is_suppressed and q.prev_n >= {MIN_N} then q.is_change_significant
-               end as is_change_significant,
+               case when not q.prev_is_suppressed then q.prev_score end as prev_score,
+               case when not q.is_suppressed and not q.prev_is_suppressed then q.score_change
+               end as score_change,
+               case when not q.is_suppressed and not q.prev_is_suppressed
+                    then q.is_change_significant end as is_change_significant,
                b.score as benchmark_score,
                case when not q.is_suppressed and b.score is not null
                     then q.score >= b.score end as meets_benchmark

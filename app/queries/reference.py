@@ -19,6 +19,11 @@ def data_quarters() -> pd.DataFrame:
     )
 
 
+def reporting_rules() -> pd.DataFrame:
+    """The rules the snapshot was built with (dim_reporting_rules): min_reportable_n."""
+    return run("select min_reportable_n from marts.dim_reporting_rules")
+
+
 def fiscal_years() -> pd.DataFrame:
     """Every fiscal year the calendar or the data knows, newest first."""
     return run(

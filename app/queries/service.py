@@ -35,30 +35,32 @@ def driver_trend(scope: Scope) -> pd.DataFrame:
 
 
 def answer_distribution(scope: Scope) -> pd.DataFrame:
-    """How many gave each answer to each question (1–5, thumbs, ticks)."""
+    """How many gave each answer to each question (1–5, thumbs, ticks), with the
+    answer's label and tone from dim_answer_value."""
     where, params = conditions(scope, period="f.", service="f.service_id", agency=None,
                                channel="f.channel")  # fmt: skip
     return run(
         f"""
         select f.driver, d.driver_label, d.driver_order, f.scale, f.answer_value,
-               case f.scale
-                 when 'thumbs' then case f.answer_value when 1 then 'thumbs up'
-                                                        else 'thumbs down' end
-                 when 'indicator' then case f.answer_value when 1 then 'went well'
-                                                           else 'did not go well' end
-                 else cast(f.answer_value as varchar)
-               end as answer,
+               v.answer_label as answer, v.is_positive, v.is_negative,
                count(*) as n_answers
         from marts.fct_transaction_feedback f
         join marts.dim_driver d on d.driver = f.driver
+        join marts.dim_answer_value v on v.scale = f.scale and v.answer_value = f.answer_value
+        -- A question whose score cell is suppressed (too few answers, or complementary)
+        -- shows no split: the split would give the score away. (The qualify below says
+        -- the same for the answers in scope, whatever the cell.)
+        join marts.agg_quarterly_service_scores q
+          on q.service_id = f.service_id and q.fiscal_year = f.fiscal_year
+         and q.fiscal_quarter = f.fiscal_quarter and q.driver = f.driver
+         and q.channel = ? and not q.is_suppressed
         where {where}
-        group by f.driver, d.driver_label, d.driver_order, f.scale, f.answer_value
-        -- A question with fewer answers than the published minimum is suppressed: its
-        -- split would give its score away.
+        group by f.driver, d.driver_label, d.driver_order, f.scale, f.answer_value,
+                 v.answer_label, v.is_positive, v.is_negative
         qualify sum(count(*)) over (partition by f.driver) >= {MIN_N}
         order by d.driver_order, f.scale, f.answer_value desc
         """,
-        tuple(params),
+        (scope.channel, *params),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dagster_project.core.reference import drivers_where
 from dagster_project.generate import profiles as P
 from dagster_project.generate.calendar import START, YEAR
 from dagster_project.generate.world import World
@@ -21,7 +22,7 @@ STAFFED = np.isin(
     np.arange(len(P.CHANNELS)), [P.C[c] for c in ("phone", "in_person", "chat", "email")]
 )
 # Options of the current A-11 form's "went well" / "didn't go well" lists, in order.
-OPTIONS = ("effectiveness", "ease", "efficiency", "transparency", "humanity", "employee", "other")
+OPTIONS = drivers_where("on_current_form_indicator")
 
 
 def experience(rng: np.random.Generator, w: World, svc, ts, extra=0.0, js=None) -> np.ndarray:

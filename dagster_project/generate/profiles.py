@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# A-11 drivers the generator scores, in this order everywhere (`other` is only ticked).
-DRIVERS = (
-    "satisfaction", "trust", "effectiveness", "ease",
-    "efficiency", "transparency", "humanity", "employee",
-)  # fmt: skip
+from dagster_project.core.reference import channels_in_order, drivers_where
+
+# A-11 drivers the generator scores, in driver_order everywhere: the core drivers of
+# seed a11_questions (`other` is only ticked). Channels in the seed's channel_order.
+DRIVERS = drivers_where("is_core_a11")
 D = {d: i for i, d in enumerate(DRIVERS)}
-CHANNELS = ("web", "mobile", "phone", "in_person", "email", "chat", "mail")
+CHANNELS = channels_in_order()
 C = {c: i for i, c in enumerate(CHANNELS)}
 
 # Multiplier of the response volume by calendar month, January first.

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from dagster_project.core.progress import progress_bar
 from dagster_project.generate import defects as X
 from dagster_project.generate.agency_api import CORRECTION_RATE, AgencyApi
 from dagster_project.generate.calendar import N_MONTHS, month_index, monthly_counts
@@ -25,7 +26,6 @@ from dagster_project.generate.service_volumes import write_volumes
 from dagster_project.generate.touchpoints import Touchpoints
 from dagster_project.generate.world import Context, World
 from dagster_project.generate.writers import Sink
-from dagster_project.progress import progress_bar
 
 LINKED_SHARE = 0.18  # of API responses sent at a case stage
 P_SURVEY = 0.45  # chance a case stage triggers a survey

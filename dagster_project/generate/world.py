@@ -16,9 +16,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from dagster_project.core.reference import read_seed
 from dagster_project.generate import profiles as P
 from dagster_project.generate.calendar import N_QUARTERS
-from dagster_project.reference import read_seed
 
 
 class World:
@@ -58,7 +58,7 @@ class World:
         self._journeys([r["journey_id"] for r in services])
 
     def _journeys(self, service_journey: list[str]) -> None:
-        from dagster_project.reference import journey_stages
+        from dagster_project.core.reference import journey_stages
 
         stages = journey_stages()
         self.journeys = list(stages)

@@ -27,7 +27,7 @@
 {%- endmacro %}
 
 {#- The fiscal period of a DATE (the one definition; the Python one is
-    dagster_project/fiscal.py, and tests/test_fiscal.py checks they agree on every day). -#}
+    dagster_project/core/fiscal.py, and tests/test_fiscal.py checks they agree on every day). -#}
 {% macro fiscal_year_of_date(date_expr) -%}
     (
         cast(extract(year from {{ date_expr }}) as integer)

@@ -1,6 +1,6 @@
 {#-
     Where the marts live: on DuckDB their own file, attached as marts_db by profiles.yml
-    (dbt_project.yml's +database and dagster_project.settings.MARTS_CATALOG say the same), so that publishing them is a byte copy; elsewhere the target's
+    (dbt_project.yml's +database and dagster_project.core.settings.MARTS_CATALOG say the same), so that publishing them is a byte copy; elsewhere the target's
     database. dbt_project.yml builds models/marts there.
 
     The marts' build bookkeeping (each incremental batch's start, the rows a

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from dagster_project.publish import META_DDL
+from dagster_project.core.publish import META_DDL
 
 REPO = Path(__file__).resolve().parents[2]
 VERSION = "20260115T120000000000Z"
@@ -114,15 +114,68 @@ def wilson(pos: int, n: int) -> tuple[float, float]:
     return 100 * (centre - half), 100 * (centre + half)
 
 
+def _pooled_counts() -> dict[tuple, list[int]]:
+    """(level, id, fy, fq, channel, driver) -> [n, positives, services] of each agency's
+    and all services' pooled cells."""
+    cells: dict[tuple, list[int]] = {}
+    for svc, fy, fq, ch, drv, n, pos, *_ in SCORES:
+        for level, rid in (("agency", AGENCY[svc]), ("all_services", "all")):
+            cell = cells.setdefault((level, rid, fy, fq, ch, drv), [0, 0, 0])
+            cell[0], cell[1], cell[2] = cell[0] + n, cell[1] + pos, cell[2] + 1
+    return cells
+
+
+def suppression() -> dict[tuple, str]:
+    """(level, id, fy, fq, channel, driver) -> 'primary' / 'complementary' for the
+    fixture's suppressed cells: the published rule (docs/suppression.md) restated for
+    this hand-made snapshot. While a total (a cell's channels, an agency's services, the
+    agencies) has exactly one suppressed member, suppress its shown child with the
+    fewest answers (ties: level|id|channel), else the total itself."""
+    n = {(("service", s, fy, fq, ch, d)): cnt for s, fy, fq, ch, d, cnt, *_ in SCORES}
+    n |= {key: v[0] for key, v in _pooled_counts().items()}
+    agency = {key: AGENCY[key[1]] if key[0] == "service" else key[1] for key in n}
+    totals: dict[tuple, list[tuple]] = {}
+    for key in n:
+        level, cid, fy, fq, ch, d = key
+        if ch != "all":
+            totals.setdefault(((level, cid, fy, fq, "all", d), "channels"), []).append(key)
+        if level == "service":
+            totals.setdefault((("agency", agency[key], fy, fq, ch, d), "services"), []).append(key)
+        if level == "agency":
+            totals.setdefault((("all_services", "all", fy, fq, ch, d), "agencies"), []).append(key)
+    reason = {key: "primary" for key, count in n.items() if count < 10}
+    while True:
+        picks = set()
+        for (parent, _kind), children in totals.items():
+            members = [parent, *children] if parent in n else children
+            if sum(m in reason for m in members) != 1:
+                continue
+            shown = sorted((n[c], f"{c[0]}|{c[1]}|{c[4]}", c) for c in children if c not in reason)
+            picks.add(shown[0][2] if shown else parent)
+        picks -= set(reason)
+        if not picks:
+            return reason
+        reason |= {key: "complementary" for key in picks}
+
+
+def _previous(key: tuple) -> tuple:
+    level, cid, fy, fq, ch, d = key
+    return (level, cid, fy - 1, 4, ch, d) if fq == 1 else (level, cid, fy, fq - 1, ch, d)
+
+
 def _score_rows() -> list[dict]:
     out = []
+    hidden = suppression()
     for svc, fy, fq, ch, drv, n, pos, pn, ppos, p, sig in SCORES:
         low, high = wilson(pos, n)
         prev = None if pn is None else 100 * ppos / pn
+        key = ("service", svc, fy, fq, ch, drv)
         out.append(dict(
             service_id=svc, agency_code=AGENCY[svc], fiscal_year=fy, fiscal_quarter=fq,
             channel=ch, driver=drv, n=n, n_positive=pos, score=100 * pos / n,
-            ci_low=low, ci_high=high, is_suppressed=n < 10, prev_n=pn, prev_score=prev,
+            ci_low=low, ci_high=high, is_suppressed=key in hidden,
+            suppression_reason=hidden.get(key), prev_n=pn, prev_score=prev,
+            prev_is_suppressed=pn is None or _previous(key) in hidden,
             score_change=None if prev is None else 100 * pos / n - prev, p_value=p,
             is_change_significant=sig,
         ))  # fmt: skip
@@ -140,24 +193,19 @@ def _p_value(pos: int, n: int, ppos: int, pn: int) -> float:
 
 def _rollup_rows() -> list[dict]:
     """Each agency's and all services' pooled cells, as agg_quarterly_rollup_scores."""
-    cells: dict[tuple, list[int]] = {}
-    for svc, fy, fq, ch, drv, n, pos, *_ in SCORES:
-        for level, rid in (("agency", AGENCY[svc]), ("all_services", "all")):
-            cell = cells.setdefault((level, rid, fy, fq, ch, drv), [0, 0, 0])
-            cell[0], cell[1], cell[2] = cell[0] + n, cell[1] + pos, cell[2] + 1
+    cells = _pooled_counts()
+    hidden = suppression()
     out = []
     for (level, rid, fy, fq, ch, drv), (n, pos, k) in cells.items():
-        prev_key = (
-            (level, rid, fy - 1, 4, ch, drv) if fq == 1 else (level, rid, fy, fq - 1, ch, drv)
-        )
-        pn, ppos, _ = cells.get(prev_key, (None, None, None))
+        key = (level, rid, fy, fq, ch, drv)
+        pn, ppos, _ = cells.get(_previous(key), (None, None, None))
         p = None if pn is None else _p_value(pos, n, ppos, pn)
         out.append(dict(
             rollup_level=level, rollup_id=rid, fiscal_year=fy, fiscal_quarter=fq, channel=ch,
             driver=drv, n_services=k, n=n, n_positive=pos, score=100 * pos / n,
-            is_suppressed=n < 10, prev_n=pn,
+            is_suppressed=key in hidden, suppression_reason=hidden.get(key), prev_n=pn,
             prev_score=None if pn is None else 100 * ppos / pn,
-            prev_is_suppressed=pn is None or pn < 10,
+            prev_is_suppressed=pn is None or _previous(key) in hidden,
             score_change=None if pn is None else 100 * pos / n - 100 * ppos / pn,
             p_value=p, is_change_significant=p is not None and p < 0.05,
         ))  # fmt: skip
@@ -286,6 +334,20 @@ CUSTOMERS = [
 ]  # fmt: skip
 
 
+# dim_answer_value as the A-11 rule reads (METRICS.md), written out here.
+ANSWER_VALUES = [
+    ("likert5", 1, "strongly disagree", False, True),
+    ("likert5", 2, "disagree", False, True),
+    ("likert5", 3, "neither agree nor disagree", False, False),
+    ("likert5", 4, "agree", True, False),
+    ("likert5", 5, "strongly agree", True, False),
+    ("thumbs", 0, "thumbs down", False, True),
+    ("thumbs", 1, "thumbs up", True, False),
+    ("indicator", 0, "did not go well", False, True),
+    ("indicator", 1, "went well", True, False),
+]
+
+
 def rows() -> dict[str, list[dict]]:
     responses, answers = _response_rows()
     stage_rows = []
@@ -304,6 +366,10 @@ def rows() -> dict[str, list[dict]]:
             dict(driver=d, driver_label=lbl, driver_order=o, question_text=f"{lbl}?")
             for d, lbl, o in DRIVERS
         ],  # fmt: skip
+        "marts.dim_answer_value": [
+            dict(scale=s, answer_value=v, answer_label=lbl, is_positive=pos, is_negative=neg)
+            for s, v, lbl, pos, neg in ANSWER_VALUES
+        ],
         "marts.dim_channel": [
             dict(channel="web", channel_label="Website", channel_order=1, is_all_channels=False),
             dict(channel="phone", channel_label="Phone", channel_order=3, is_all_channels=False),

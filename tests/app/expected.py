@@ -7,14 +7,20 @@ import math
 from cx_snapshot import CUSTOMERS, RATES, RESPONSES, SCORES
 
 
-def score_text(pos: int, n: int) -> str:
-    return f"suppressed (n={n})" if n < 10 else f"{100 * pos / n:.1f} (n={n})"
+def score_text(pos: int, n: int, withheld: bool = False) -> str:
+    """A table cell: withheld = complementary-suppressed (cx_snapshot.suppression)."""
+    if n < 10:
+        return f"suppressed (n={n})"
+    return f"withheld (n={n})" if withheld else f"{100 * pos / n:.1f} (n={n})"
 
 
-def metric_text(pos: int, n: int) -> tuple[str, str]:
+def metric_text(pos: int, n: int, withheld: bool = False) -> tuple[str, str]:
     """A score metric's (value, line under it): the score alone, then its n."""
     if n < 10:
         return "suppressed", f"n = {n:,} answer{'' if n == 1 else 's'} (fewer than 10: no score)"
+    if withheld:
+        return "withheld", (f"n = {n:,} answers (withheld: with the totals beside it, it "
+                            "would reveal a suppressed score)")  # fmt: skip
     return f"{100 * pos / n:.1f}", f"n = {n:,} answers"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from cx_snapshot import RESPONSES, SCORES
+from cx_snapshot import RESPONSES, SCORES, suppression
 from expected import (
     fafsa_answers,
     metric_text,
@@ -45,8 +45,11 @@ def test_glance_headline_numbers_pool_every_service():
         verdict = "significant" if significant(pos, n, ppos, pn) else "not significant"
         assert delta == f"{100 * pos / n - 100 * ppos / pn:+.1f} pts ({verdict})"
     assert scored["Trust (% positive)"] == ("79.1", "n = 67 answers", "+22.0 pts (significant)")
-    # FAFSA 75.0 >= education 70 (2025, not the older 65); IRS 90.0 < 92; SSA suppressed.
-    assert shown["Meeting trust benchmark"][0] == "1 of 2"
+    # FAFSA 75.0 >= education 70 (2025, not the older 65); SSA's 5 of 7 suppressed, and
+    # IRS's 18 of 20 withheld: with FAFSA's 30/40 beside the pooled 53/67 it would give
+    # SSA's away (53 - 30 - 18 = 5). The pooled headline stays: IRS and SSA together are
+    # 23 of 27, and SSA can be anything from 3 to 7.
+    assert shown["Meeting trust benchmark"][0] == "1 of 1"
     assert at.query_params["fy"] == "2026" and at.query_params["q"] == "1"
 
 
@@ -59,8 +62,9 @@ def test_glance_tables_show_n_and_hide_suppressed_scores():
         name = {"fsa-fafsa": "Complete the FAFSA form",
                 "irs-refund-status": "Check the status of a refund",
                 "ssa-retirement": "Apply for retirement benefits"}[svc]  # fmt: skip
-        assert by_service.loc[name, drv.title()] == score_text(pos, n)
-        if pn is not None and n >= 10:
+        withheld = suppression().get(("service", svc, fy, fq, ch, drv)) == "complementary"
+        assert by_service.loc[name, drv.title()] == score_text(pos, n, withheld)
+        if pn is not None and n >= 10 and not withheld:
             change = 100 * pos / n - 100 * ppos / pn
             verdict = "significant" if sig else "not significant"
             assert by_service.loc[name, f"{drv.title()} change"] == f"{change:+.1f} pts ({verdict})"
@@ -82,13 +86,16 @@ def test_glance_filters_come_from_the_url():
     at = open_page("quarter_at_a_glance", agency="TREAS")
     shown = metrics(at)
     assert shown["Responses"][0] == "22"
-    # One service: the mart's own significance verdict (p = 0.006) is shown.
-    assert score_metrics(at)["Trust (% positive)"] == (
-        "90.0", "n = 20 answers", "+40.0 pts (significant)")  # fmt: skip
+    # One service, IRS, whose 18 of 20 is withheld (it would give SSA's 5 of 7 away
+    # through the all-services total): so is the agency's pooled score, which is the
+    # same 18 of 20, and its change.
+    assert suppression()[("agency", "TREAS", 2026, 1, "all", "trust")] == "complementary"
+    assert score_metrics(at)["Trust (% positive)"] == (*metric_text(18, 20, withheld=True), "")
     assert at.query_params["agency"] == "TREAS"
     at = open_page("quarter_at_a_glance", channel="web")
     n, pos = pooled("trust", 2026, 1, channel="web")
-    assert score_metrics(at)["Trust (% positive)"] == (*metric_text(pos, n), "")
+    withheld = ("all_services", "all", 2026, 1, "web", "trust") in suppression()
+    assert score_metrics(at)["Trust (% positive)"] == (*metric_text(pos, n, withheld), "")
     assert metrics(at)["Responses"][0] == str(responses(2026, 1, channel="web")[0])
 
 
@@ -106,7 +113,10 @@ def test_service_detail_scores_distribution_and_reach():
             assert shown[drv.title()][:2] == metric_text(pos, n)
     answers = fafsa_answers()
     dist = frame(at, "answer").set_index(["driver_label", "answer"]).n_answers
-    assert dist["Trust", "5"] == sum(1 for _k, v, _p in answers["trust"] if v == 5) == 3
+    # Labels from dim_answer_value: Likert 5 reads "strongly agree".
+    assert (
+        dist["Trust", "strongly agree"] == sum(1 for _k, v, _p in answers["trust"] if v == 5) == 3
+    )
     # Ease has fewer than 10 answers: its split would give its suppressed score away.
     assert len(answers["ease"]) < 10
     assert "Ease" not in dist.index.get_level_values("driver_label")
@@ -117,7 +127,11 @@ def test_service_detail_scores_distribution_and_reach():
     fy25 = trend[(trend.quarter_label == "FY2025 Q4") & (trend.driver_label == "Trust")]
     assert fy25.score.iloc[0] == pytest.approx(60.0) and fy25.n.iloc[0] == 50
     channels = frame(at, "satisfaction").set_index("channel")
-    assert channels.loc["Website", "trust"] == "80.0 (n=25)"
+    # FAFSA web trust 20/25 is withheld: through agency ED's and all services' web
+    # totals it would give IRS's withheld web trust away (see cx_snapshot.suppression).
+    assert suppression()[("service", "fsa-fafsa", 2026, 1, "web", "trust")] == "complementary"
+    assert channels.loc["Website", "trust"] == "withheld (n=25)"
+    assert channels.loc["Website", "satisfaction"] == "84.0 (n=25)"
     assert channels.loc["Phone", "response_rate"] == "17.0%"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from cx_snapshot import (
+    ANSWER_VALUES,
     DRIVERS,
     JOURNEYS,
     RATES,
@@ -13,10 +14,11 @@ from cx_snapshot import (
     SERVICES,
     STAGES,
     rows,
+    suppression,
     write_snapshot,
 )  # fmt: skip
 from expected import customers, fafsa_answers, pooled
-from helpers import PAGES, metrics, open_page, texts
+from helpers import PAGES, metrics, open_page, score_metrics, texts
 
 from app import data
 from app.queries import engine
@@ -95,7 +97,11 @@ def test_registered_queries_return_the_fixture_numbers(snapshot):
     assert sorted(zip(scores.service_id, scores.driver, scores.n, strict=True)) == sorted(
         (r[0], r[4], r[5]) for r in cells
     )
-    assert scores[scores.n < 10].score.isna().all() and scores[scores.n >= 10].score.notna().all()
+    hidden = suppression()
+    shown = [("service", s, 2026, 1, "all", d) not in hidden
+             for s, d in zip(scores.service_id, scores.driver, strict=True)]  # fmt: skip
+    assert scores.score.notna().tolist() == shown  # suppressed for either reason: no score
+    assert scores[scores.n < 10].score.isna().all()
 
     trend = q["service.driver_trend"]
     assert sorted(zip(trend.fiscal_year, trend.fiscal_quarter, trend.driver, trend.n, strict=True)) == sorted(
@@ -107,6 +113,16 @@ def test_registered_queries_return_the_fixture_numbers(snapshot):
     for driver, given in answers.items():
         shown = int(dist[dist.driver == driver].n_answers.sum())
         assert shown == (len(given) if len(given) >= 10 else 0), driver  # < 10: suppressed
+    # Each answer's count, label and tone (labels as METRICS.md words them).
+    scale_of = {"trust": "likert5", "satisfaction": "likert5", "ease": "indicator"}
+    words = {(s, v): (lbl, pos, neg) for s, v, lbl, pos, neg in ANSWER_VALUES}
+    expected = sorted(
+        (d, v, *words[(scale_of[d], v)], sum(1 for _k, g, _p in given if g == v))
+        for d, given in answers.items() if len(given) >= 10
+        for v in {g for _k, g, _p in given}
+    )  # fmt: skip
+    assert sorted(zip(dist.driver, dist.answer_value, dist.answer, dist.is_positive,
+                      dist.is_negative, dist.n_answers, strict=True)) == expected  # fmt: skip
     reach = q["service.question_reach"].set_index("driver_label").n_answered
     labels = {d: lbl for d, lbl, _o in DRIVERS}
     assert reach.to_dict() == {labels[d]: len(a) for d, a in answers.items()}
@@ -126,3 +142,16 @@ def test_registered_queries_return_the_fixture_numbers(snapshot):
     channel_cells = [r for r in SCORES if r[1:3] == (2026, 1) and r[3] != "all"]
     assert len(preview) == len(channel_cells)
     assert int(preview.answers.sum()) == sum(r[5] for r in channel_cells)
+
+
+def test_the_suppression_threshold_is_the_snapshots_own(tmp_path, monkeypatch):
+    # A snapshot built with min_reportable_n = 100: the page words and applies 100, not
+    # a threshold of its own (the fixture's trust headline has n = 67, a score at 10).
+    monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
+    published = rows()
+    published["marts.dim_reporting_rules"][0]["min_reportable_n"] = 100
+    write_snapshot(tmp_path, published)
+    at = open_page("quarter_at_a_glance")
+    assert "Scores of fewer than 100 answers are suppressed" in texts(at)
+    shown = score_metrics(at)["Trust (% positive)"]
+    assert shown[:2] == ("suppressed", "n = 67 answers (fewer than 100: no score)")

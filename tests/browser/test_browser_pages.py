@@ -15,7 +15,7 @@ REPORTS = REPO / "tests" / "artifacts"  # git-ignored: screenshots and full axe 
 # page file, URL path (+ query), title, texts that must be visible
 PAGES = [
     ("quarter_at_a_glance", "", "Quarter at a glance",
-     ["79.1", "n = 67 answers", "+22.0 pts (significant)", "13.4%", "1 of 2"]),
+     ["79.1", "n = 67 answers", "+22.0 pts (significant)", "13.4%", "1 of 1"]),
     ("service_detail", "service_detail?service=fsa-fafsa", "Service detail",
      ["Complete the FAFSA form — FY2026 Q1", "75.0", "80.0", "n = 40 answers"]),
     ("journeys", "journeys", "Journeys",

@@ -15,7 +15,7 @@ import pytest
 from dbt_runner import DbtRun, run_dbt_build
 from fixture import make_warehouse
 
-from dagster_project.warehouse import open_warehouse
+from dagster_project.core.warehouse import open_warehouse
 
 
 @dataclass

@@ -15,13 +15,13 @@ from typing import Any
 
 import duckdb
 
-from dagster_project.sources import SPECS
-from dagster_project.sources.tables import ensure_tables
+from dagster_project.ingest.sources import SPECS
+from dagster_project.ingest.sources.tables import ensure_tables
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create every raw.* table (empty, idempotent) with the loader's own DDL
-    (dagster_project.sources.tables), so the fixture cannot drift from what the
+    (dagster_project.ingest.sources.tables), so the fixture cannot drift from what the
     loaders write."""
     ensure_tables(con, list(SPECS.values()))
 

@@ -10,7 +10,7 @@ import shutil
 from dbt_runner import run_dbt, run_dbt_build
 from fixture import insert_agency_api, insert_contact_center, insert_touchpoints, utc
 
-from dagster_project.warehouse import open_warehouse
+from dagster_project.core.warehouse import open_warehouse
 
 LATER = utc("2026-02-01 12:00")
 

@@ -26,7 +26,7 @@ def score_row(con, service, fy, q, channel, driver):
     return one(
         con,
         """
-        select n, n_positive, score, mean_likert, ci_low, ci_high, is_suppressed,
+        select n, n_positive, score, mean_likert, ci_low, ci_high, suppression_reason,
                prev_n, prev_score, score_change, p_value, is_change_significant
         from marts.agg_quarterly_service_scores
         where service_id = ? and fiscal_year = ? and fiscal_quarter = ? and channel = ?
@@ -220,7 +220,8 @@ def test_no_comment_no_sentiment(marts):
 def test_scored_cell_and_significant_change(marts):
     # dos-passport web satisfaction: Q2 3/12 positive; Q3 11/12, Likert mean 51/12.
     # Wilson 11/12: 64.6114 .. 98.5135. z = (11/12 - 3/12) / sqrt(14/24 * 10/24 * 2/12)
-    # = 3.3124, p = 0.000925.
+    # = 3.3124, p = 0.000925. Its values are kept; it is complementary-suppressed in Q3
+    # (test_all_channel_row_and_suppressed_cell says why).
     got = score_row(marts, "dos-passport", 2025, 3, "web", "satisfaction")
     assert got == (
         12,
@@ -229,7 +230,7 @@ def test_scored_cell_and_significant_change(marts):
         4.25,
         64.6114,
         98.5135,
-        False,
+        "complementary",
         12,
         25.0,
         66.6667,
@@ -246,7 +247,7 @@ def test_scored_cell_and_significant_change(marts):
         2.5833,
         8.894,
         53.231,
-        False,
+        None,
         None,
         None,
         None,
@@ -258,6 +259,9 @@ def test_scored_cell_and_significant_change(marts):
 def test_all_channel_row_and_suppressed_cell(marts):
     # Q3 adds two mobile answers (5 and 3): mobile n = 2 is suppressed; 'all' is
     # 12/14, mean (51 + 8) / 14, Wilson 60.0581 .. 95.9907, p vs 3/12 = 0.001785.
+    # Showing web 11/12 beside 'all' 12/14 would give mobile away (12 - 11 = 1
+    # positive), so web, the only other channel, is complementary-suppressed: the
+    # dashboard shows 'all' with the two channels as n only.
     assert score_row(marts, "dos-passport", 2025, 3, "mobile", "satisfaction") == (
         2,
         1,
@@ -265,7 +269,7 @@ def test_all_channel_row_and_suppressed_cell(marts):
         4.0,
         9.4529,
         90.5471,
-        True,
+        "primary",
         None,
         None,
         None,
@@ -279,7 +283,7 @@ def test_all_channel_row_and_suppressed_cell(marts):
         4.2143,
         60.0581,
         95.9907,
-        False,
+        None,
         12,
         25.0,
         60.7143,
@@ -297,7 +301,7 @@ def test_change_not_significant(marts):
         3.3333,
         31.9507,
         80.6743,
-        False,
+        None,
         12,
         50.0,
         8.3333,

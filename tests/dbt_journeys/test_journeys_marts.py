@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.warehouse import open_warehouse
+from dagster_project.core.warehouse import open_warehouse
 
 REPO = Path(__file__).resolve().parents[2]
 DBT_DIR = REPO / "dbt"

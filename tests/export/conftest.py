@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.core.settings import DBT_PROJECT_DIR
 
 # The core marts the OMB views read; without them the views cannot be built.
 CORE_MARTS = (

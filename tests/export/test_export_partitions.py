@@ -2,7 +2,7 @@
 
 import pytest
 
-from dagster_project.partitions import (
+from dagster_project.defs.partitions import (
     fiscal_quarter_partitions,
     fiscal_to_partition_key,
     partition_key_to_fiscal,

@@ -9,9 +9,9 @@ import duckdb
 import pytest
 from dagster import materialize
 
-import dagster_project.assets.export as export
-from dagster_project.assets.export import ExportError, omb_quarterly_export, write_export
-from dagster_project.resources import all_resources
+import dagster_project.defs.assets.export as export
+from dagster_project.defs.assets.export import ExportError, omb_quarterly_export, write_export
+from dagster_project.defs.resources import all_resources
 
 FOLDER = "FY2025-Q2"
 

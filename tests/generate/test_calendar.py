@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from dagster_project.core.reference import queue_map
 from dagster_project.generate.calendar import (
     END,
     START,
@@ -17,7 +18,6 @@ from dagster_project.generate.calendar import (
     quarter_index,
     sample_times,
 )
-from dagster_project.reference import queue_map
 
 from .conftest import api_records, contact_center, csv_rows, data_files, touchpoints
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dagster_project.core.reference import channels, queue_map, service_ids
 from dagster_project.generate import split_responses
-from dagster_project.reference import channels, queue_map, service_ids
 
 from .conftest import N, api_lines, api_records, contact_center, csv_rows, data_files, touchpoints
 

@@ -6,9 +6,9 @@ import hashlib
 import json
 from collections import defaultdict
 
+from dagster_project.core.reference import driver_keys, queue_map, service_ids
 from dagster_project.generate import defects as X
 from dagster_project.generate.touchpoints import HEADERS
-from dagster_project.reference import driver_keys, queue_map, service_ids
 
 from .conftest import N, api_lines, contact_center, csv_rows, data_files, touchpoints
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from dagster_project.reference import journey_stages, read_seed
+from dagster_project.core.reference import journey_stages, read_seed
 
 from .conftest import api_records, case_events, touchpoints
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.warehouse import open_warehouse
+from dagster_project.core.warehouse import open_warehouse
 
 SALT = "test-salt"
 BASE_MTIME = 1_750_000_000  # delivery order is set explicitly through mtimes

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.loader import load_source
-from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR
-from dagster_project.warehouse import open_warehouse
+from dagster_project.core.settings import DBT_PROJECT_DIR, SEEDS_DIR
+from dagster_project.core.warehouse import open_warehouse
+from dagster_project.ingest.loader import load_source
 
 # Values on no row of their scale (each must stay out of range on the scale it is sent on).
 OFF_SCALE = {

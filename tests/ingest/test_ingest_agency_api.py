@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from dagster_project.loader import load_source
+from dagster_project.ingest.loader import load_source
 
 SALT = "test-salt"  # as set by the data_dir fixture
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dagster_project.loader import load_source
-from dagster_project.sources.csvfile import MAX_LINE_BYTES
+from dagster_project.ingest.loader import load_source
+from dagster_project.ingest.sources.csvfile import MAX_LINE_BYTES
 
 HEADER = (
     "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from dagster_project.loader import load_source
+from dagster_project.ingest.loader import load_source
 
 SALT = "test-salt"  # as set by the data_dir fixture
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dagster_project.loader import load_all
+from dagster_project.ingest.loader import load_all
 
 
 def test_corpus_load_log(corpus, sql):

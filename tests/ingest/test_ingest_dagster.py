@@ -7,8 +7,8 @@ import time
 import duckdb
 from dagster import AssetKey, materialize
 
-from dagster_project.assets.ingest import ingest_assets
-from dagster_project.resources import all_resources
+from dagster_project.defs.assets.ingest import ingest_assets
+from dagster_project.defs.resources import all_resources
 
 RESOURCES = all_resources()
 
@@ -74,7 +74,7 @@ def test_stale_delivery_warns(land, monkeypatch):
 
 
 def test_a_failed_file_warns_and_the_rest_loads(land, sql, monkeypatch):
-    from dagster_project.sources import writer
+    from dagster_project.ingest.sources import writer
 
     land("touchpoints", "good.csv", TP, order=1)
     land("touchpoints", "bad.csv", TP.replace("F,", "G,"), order=2)

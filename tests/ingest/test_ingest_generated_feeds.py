@@ -14,10 +14,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dagster_project.core.settings import SOURCES, Settings
+from dagster_project.core.warehouse import open_warehouse
 from dagster_project.generate import generate_feeds
-from dagster_project.loader import load_all
-from dagster_project.settings import SOURCES, Settings
-from dagster_project.warehouse import open_warehouse
+from dagster_project.ingest.loader import load_all
 
 ENCODING = {"contact_center": ("cp1252", ";")}
 

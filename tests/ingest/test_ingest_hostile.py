@@ -17,11 +17,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.cli import main
+from dagster_project.cli.main import main
+from dagster_project.core.publish import current_snapshot
+from dagster_project.core.warehouse import open_warehouse
 from dagster_project.generate import generate_feeds
-from dagster_project.publish import current_snapshot
-from dagster_project.sources.base import MAX_TEXT_CHARS
-from dagster_project.warehouse import open_warehouse
+from dagster_project.ingest.sources.base import MAX_TEXT_CHARS
 
 pytestmark = pytest.mark.slow
 
@@ -163,7 +163,7 @@ def current_snapshot_of(data: Path) -> Path:
     mp = pytest.MonkeyPatch()
     mp.setenv("CX_DATA_DIR", str(data))
     try:
-        from dagster_project.settings import get_settings
+        from dagster_project.core.settings import get_settings
 
         path = current_snapshot(get_settings())
     finally:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dagster_project import loader
-from dagster_project.loader import load_all, load_source, pending_files
-from dagster_project.sources import writer
+from dagster_project.ingest import loader
+from dagster_project.ingest.loader import load_all, load_source, pending_files
+from dagster_project.ingest.sources import writer
 
 HEADER = (
     "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"

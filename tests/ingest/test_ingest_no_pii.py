@@ -19,7 +19,7 @@ PII = [
 
 
 def test_no_pii_in_any_varchar_column(corpus, sql):
-    from dagster_project.loader import load_all
+    from dagster_project.ingest.loader import load_all
 
     load_all()
     columns = sql(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dagster_project.sources.redact import redact, redact_sql
+from dagster_project.ingest.sources.redact import redact, redact_sql
 
 CASES = [
     # phones, many formats

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from dagster_project.loader import load_source
+from dagster_project.ingest.loader import load_source
 
 LEGACY_HEADER = (
     "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"

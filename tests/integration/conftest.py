@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dagster_project.cli import main
-from dagster_project.settings import get_settings
+from dagster_project.cli.main import main
+from dagster_project.core.settings import get_settings
 
 
 @pytest.fixture(scope="session")

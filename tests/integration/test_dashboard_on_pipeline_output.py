@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.publish import current_snapshot
+from dagster_project.core.publish import current_snapshot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 from dashboard import PAGES, open_page, serve_dashboard  # noqa: E402

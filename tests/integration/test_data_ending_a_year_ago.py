@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from dagster import DagsterInstance, build_schedule_context
 
-from dagster_project.cli import main
+from dagster_project.cli.main import main
+from dagster_project.core.publish import current_snapshot
+from dagster_project.core.settings import get_settings
+from dagster_project.core.warehouse import open_warehouse
 from dagster_project.definitions import defs as load_definitions
-from dagster_project.publish import current_snapshot
-from dagster_project.settings import get_settings
-from dagster_project.warehouse import open_warehouse
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dagster import AssetKey, build_sensor_context, instance_for_test
 
 from dagster_project.definitions import defs as load_definitions
-from dagster_project.resources import WAREHOUSE_KEY, WarehouseResource
+from dagster_project.defs.resources import WAREHOUSE_KEY, WarehouseResource
 
 WAREHOUSE = {WAREHOUSE_KEY: WarehouseResource()}
 

@@ -12,10 +12,10 @@ import os
 
 import pytest
 
-from dagster_project.cli import main
-from dagster_project.publish import current_snapshot
-from dagster_project.settings import get_settings
-from dagster_project.warehouse import open_warehouse
+from dagster_project.cli.main import main
+from dagster_project.core.publish import current_snapshot
+from dagster_project.core.settings import get_settings
+from dagster_project.core.warehouse import open_warehouse
 
 pytestmark = pytest.mark.slow
 

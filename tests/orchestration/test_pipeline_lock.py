@@ -12,17 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.cli import main
+from dagster_project.cli.main import main
+from dagster_project.core.lock import EXIT_LOCKED, LOCK_NAME, PipelineLockedError, pipeline_lock
+from dagster_project.core.publish import current_snapshot
+from dagster_project.core.settings import get_settings
 from dagster_project.generate import generate_feeds
-from dagster_project.lock import EXIT_LOCKED, LOCK_NAME, PipelineLockedError, pipeline_lock
-from dagster_project.publish import current_snapshot
-from dagster_project.settings import get_settings
 
 pytestmark = pytest.mark.slow
 
 HOLD = """
 import sys, time
-from dagster_project.lock import pipeline_lock
+from dagster_project.core.lock import pipeline_lock
 with pipeline_lock(command="test holder"):
     print("held", flush=True)
     time.sleep(600)
@@ -30,14 +30,14 @@ with pipeline_lock(command="test holder"):
 
 KILLED_IN_PUBLISH = """
 import pathlib, sys, time
-import dagster_project.publish as publish
+import dagster_project.core.publish as publish
 
 def stall(*args, **kwargs):  # the snapshot's tables are written: stop before its meta
     pathlib.Path(sys.argv[1]).write_text("publishing")
     time.sleep(600)
 
 publish._write_meta = stall
-from dagster_project.cli import main
+from dagster_project.cli.main import main
 sys.exit(main(["pipeline"]))
 """
 
@@ -118,7 +118,7 @@ def test_a_kill_during_publish_leaves_no_debris_after_the_next_run(data, tmp_pat
 
     from dagster import DagsterRunStatus
 
-    from dagster_project.instance import instance
+    from dagster_project.cli.instance import instance
 
     dagster = instance(get_settings())
     [killed] = [r for r in dagster.get_runs() if r.job_name == "daily_load"]

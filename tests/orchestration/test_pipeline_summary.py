@@ -1,6 +1,6 @@
 """The run summary groups Dagster's step times into the pipeline's phases."""
 
-from dagster_project.pipeline import phase_seconds
+from dagster_project.cli.pipeline import phase_seconds
 
 
 def test_steps_are_grouped_into_phases():

@@ -7,14 +7,14 @@ import threading
 import duckdb
 import pytest
 
-from dagster_project.publish import (
-    CURRENT,
+from dagster_project.core.publish import (
     KEEP_PREVIOUS,
     CheckResult,
     current_snapshot,
     publish_snapshot,
 )
-from dagster_project.settings import get_settings
+from dagster_project.core.settings import get_settings
+from dagster_project.core.snapshots import CURRENT
 
 
 def _marts(settings):

@@ -1,8 +1,9 @@
 {{ config(materialized='table', contract={'enforced': true}) }}
 
 -- Each driver's answers, positive answers and score per service x quarter x channel,
--- as published with the OMB export. Below 10 answers only n is shown: the
--- positive count would give the suppressed score away.
+-- as published with the OMB export. A suppressed cell (below 10 answers, or
+-- complementary: see agg_quarterly_service_scores) shows only n: the positive count
+-- would give the suppressed score away.
 
 with scores as (
     select * from {{ ref('agg_quarterly_service_scores') }}
@@ -25,6 +26,7 @@ select
         as positive_answers,
     cast(case when not scores.is_suppressed then round(scores.score, 2) end as double)
         as score,
-    scores.is_suppressed
+    scores.is_suppressed,
+    scores.suppression_reason
 from scores
 left join channels on scores.channel = channels.channel

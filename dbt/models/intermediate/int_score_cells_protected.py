@@ -1,0 +1,148 @@
+"""The score cells of int_score_cells_suppressed, with the suppressions that rule misses.
+
+int_score_cells_suppressed applies the per-total rule (no total with exactly one
+hidden member, nor with hidden members that can only be all positive or all negative).
+That rule looks at one total at a time. Several totals together can still pin a hidden
+cell: in an agency's services x channels table, a hidden cell that is the only link
+between two groups of hidden cells is the difference of their totals, and bounds
+(0 <= positives <= n) can close what the equations leave open.
+
+This model checks every fiscal quarter x driver with linear algebra and linear
+programming over exactly what is published (every cell's n, the positives of every
+shown cell, every total) and, while some hidden cell has only one possible positive
+count, also hides the shown cell that shares a total with it and has the fewest answers
+(mixed answers first, ties by cell key), reason `complementary`. It is SQL's job
+everywhere else; this one step is a linear program, which SQL cannot solve.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from scipy.optimize import linprog
+
+GROUP = ["fiscal_year", "fiscal_quarter", "driver"]
+TOLERANCE = 1e-6
+
+
+def _totals(cells) -> list[tuple[int, list[int]]]:
+    """(parent, children) row positions of every total among one group's cells."""
+    by_key = {(c.cell_level, c.cell_id, c.channel): i for i, c in enumerate(cells)}
+    children: dict[tuple, list[int]] = defaultdict(list)
+    for i, c in enumerate(cells):
+        if c.channel != "all":
+            children[("channels", c.cell_level, c.cell_id, "all")].append(i)
+        if c.cell_level == "service":
+            children[("services", "agency", c.agency_key, c.channel)].append(i)
+        if c.cell_level == "agency":
+            children[("agencies", "all_services", "all", c.channel)].append(i)
+    return [(by_key[total[1:]], kids) for total, kids in children.items() if total[1:] in by_key]
+
+
+def _equations(totals, n_cells: int) -> np.ndarray:
+    """One row per total: +1 for the parent, -1 for each child (the row times the
+    positives is 0)."""
+    a = np.zeros((len(totals), n_cells))
+    for row, (parent, kids) in enumerate(totals):
+        a[row, parent] = 1.0
+        a[row, kids] = -1.0
+    return a
+
+
+def recoverable(a: np.ndarray, n: np.ndarray, positives: np.ndarray, hidden: np.ndarray):
+    """Positions of the hidden cells whose positive count only one whole number fits."""
+    h = np.flatnonzero(hidden)
+    if h.size == 0:
+        return []
+    s = np.flatnonzero(~hidden)
+    a_h = a[:, h]
+    used = np.abs(a_h).sum(axis=1) > 0
+    a_h, b = a_h[used], -(a[used][:, s] @ positives[s])
+    if a_h.shape[0] == 0:
+        return []
+    # Fixed by the equations alone: no direction of the null space moves the cell.
+    _, sv, vt = np.linalg.svd(a_h)
+    null = vt[int((sv > 1e-9).sum()) :].T
+    moves = np.abs(null).max(axis=1) if null.size else np.zeros(h.size)
+    pinned = set(np.flatnonzero(moves < 1e-9).tolist())
+    # The rest are safe once some published-consistent solution moves them by one
+    # answer or more. Certify many at a time (push every open cell away from its true
+    # count), then one at a time for the few left.
+    truth, bounds = positives[h], [(0.0, float(m)) for m in n[h]]
+    safe = set()
+    open_cells = [i for i in range(h.size) if i not in pinned]
+
+    def solve(objective):
+        result = linprog(objective, A_eq=a_h, b_eq=b, bounds=bounds, method="highs")
+        assert result.status == 0, "the published numbers do not add up"
+        moved = np.abs(result.x - truth) >= 1 - TOLERANCE
+        safe.update(i for i in open_cells if moved[i])
+
+    rng = np.random.default_rng(0)  # only the speed depends on it, never the answer
+    for round_ in range(8):
+        todo = [i for i in open_cells if i not in safe]
+        if not todo:
+            break
+        objective = np.zeros(h.size)
+        # linprog minimises: first push each cell away from its nearer bound, then at random
+        if round_ == 0:
+            objective[todo] = np.where(truth[todo] * 2 < n[h][todo], -1.0, 1.0)
+        else:
+            objective[todo] = rng.choice([-1.0, 1.0], size=len(todo))
+        solve(objective)
+    for i in open_cells:
+        for sign in (-1.0, 1.0):
+            if i in safe:
+                break
+            objective = np.zeros(h.size)
+            objective[i] = sign
+            solve(objective)
+    return [int(h[i]) for i in range(h.size) if i not in safe]
+
+
+def protect(cells) -> set[int]:
+    """Positions (in `cells`, one fiscal quarter x driver) to hide besides those
+    already hidden, so that no hidden cell's positive count is determined."""
+    totals = _totals(cells)
+    a = _equations(totals, len(cells))
+    n = np.array([c.n for c in cells], dtype=float)
+    positives = np.array([c.n_positive for c in cells], dtype=float)
+    hidden = np.array([bool(c.is_suppressed) for c in cells])
+    keys = [c.cell_key for c in cells]
+    sharing: dict[int, set[int]] = defaultdict(set)
+    for parent, kids in totals:
+        for member in [parent, *kids]:
+            sharing[member].update([parent, *kids])
+    added: set[int] = set()
+
+    def order(i):
+        mixed = 0 < positives[i] < n[i]
+        return (not mixed, n[i], keys[i])
+
+    while leaks := recoverable(a, n, positives, hidden):
+        picks = set()
+        for leak in sorted(leaks, key=lambda i: keys[i]):
+            near = [i for i in sharing[leak] if not hidden[i] and i not in picks]
+            shown = near or [i for i in range(len(cells)) if not hidden[i]]
+            if shown:
+                picks.add(min(shown, key=order))
+        if not picks:
+            break  # everything is hidden: nothing more to give
+        hidden[list(picks)] = True
+        added |= picks
+    return added
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    cells = dbt.ref("int_score_cells_suppressed").df()
+    cells["cell_key"] = cells["cell_level"] + "|" + cells["cell_id"] + "|" + cells["channel"]
+    cells = cells.sort_values([*GROUP, "cell_key"], kind="stable").reset_index(drop=True)
+    extra = []
+    for _, group in cells.groupby(GROUP, sort=True):
+        rows = list(group.itertuples(index=False))
+        extra.extend(group.index[i] for i in protect(rows))
+    cells.loc[extra, "is_suppressed"] = True
+    cells.loc[extra, "suppression_reason"] = "complementary"
+    return cells.drop(columns="cell_key")

@@ -1,0 +1,276 @@
+-- Every quarterly score cell the dashboard and the export publish, with its suppression
+-- decided once for all of them: a service's cell per channel and over all channels
+-- (`all`), each agency's services pooled, and all services pooled. A cell is suppressed
+-- when it has fewer than min_reportable_n answers (`primary`), or when showing it would
+-- let a reader recover a primary-suppressed cell by subtraction (`complementary`).
+--
+-- The published cells are tied by totals, each one "parent = sum of its children" per
+-- fiscal quarter x driver:
+--   - a service's, an agency's or all services' `all` row = its channel rows;
+--   - an agency's row = its services' rows, per channel (`all` included);
+--   - the all-services row = the agencies' rows, per channel.
+-- n is published for every cell (a suppressed score shows its n), so a total with
+-- exactly one suppressed member gives that member's positive count away, and so does a
+-- total whose hidden members can only be all positive or all negative. The rule
+-- (docs/suppression.md): while some total gives its hidden members away, also
+-- suppress that total's shown child with the fewest answers (mixed answers first;
+-- ties: the first cell key), or the total itself when every child is suppressed. Each
+-- pass applies the rule to every total at once. What several totals give away together
+-- is int_score_cells_protected's job (a linear program, in Python).
+{{ config(materialized='table') }}
+{%- set passes = 8 %}
+
+with
+
+counts as (
+
+    select * from {{ ref('int_answers_aggregated') }}
+
+),
+
+service_cells as (
+
+    select
+        'service' as cell_level,
+        service_id as cell_id,
+        agency_code,
+        coalesce(agency_code, 'unknown') as agency_key,
+        fiscal_year,
+        fiscal_quarter,
+        coalesce(channel, 'all') as channel,  -- channel is never NULL in the counts
+        driver,
+        1 as n_services,
+        sum(n) as n,
+        sum(n_positive) as n_positive,
+        sum(n_likert) as n_likert,
+        sum(likert_sum) as likert_sum
+    from counts
+    -- rollup (channel): each channel, then the 'all' row over every channel
+    group by
+        service_id, agency_code, fiscal_year, fiscal_quarter, driver, rollup(channel)
+
+),
+
+pooled_cells as (
+
+    select
+        'agency' as cell_level,
+        agency_key as cell_id,
+        max(agency_code) as agency_code,
+        agency_key,
+        fiscal_year,
+        fiscal_quarter,
+        channel,
+        driver,
+        count(*) as n_services,
+        sum(n) as n,
+        sum(n_positive) as n_positive,
+        sum(n_likert) as n_likert,
+        sum(likert_sum) as likert_sum
+    from service_cells
+    group by agency_key, fiscal_year, fiscal_quarter, channel, driver
+    union all
+    select
+        'all_services' as cell_level,
+        'all' as cell_id,
+        cast(null as varchar) as agency_code,
+        cast(null as varchar) as agency_key,
+        fiscal_year,
+        fiscal_quarter,
+        channel,
+        driver,
+        count(*) as n_services,
+        sum(n) as n,
+        sum(n_positive) as n_positive,
+        sum(n_likert) as n_likert,
+        sum(likert_sum) as likert_sum
+    from service_cells
+    group by fiscal_year, fiscal_quarter, channel, driver
+
+),
+
+cells as (
+
+    select
+        *,
+        cell_level || '|' || cell_id || '|' || channel as cell_key,
+        n < {{ var('min_reportable_n') }} as is_primary_suppressed
+    from (
+        select * from service_cells
+        union all
+        select * from pooled_cells
+    ) as every_cell
+
+),
+
+-- each total as its members: the parent and the children that add up to it
+members as (
+
+    -- a service's, an agency's, all services' channels add up to its `all` row
+    select
+        fiscal_year,
+        fiscal_quarter,
+        driver,
+        'channels|' || cell_level || '|' || cell_id as total_key,
+        cell_key,
+        n,
+        n_positive,
+        channel = 'all' as is_parent
+    from cells
+    union all
+    -- an agency's services add up to the agency, per channel
+    select
+        fiscal_year,
+        fiscal_quarter,
+        driver,
+        'services|' || agency_key || '|' || channel as total_key,
+        cell_key,
+        n,
+        n_positive,
+        cell_level = 'agency' as is_parent
+    from cells
+    where cell_level in ('service', 'agency')
+    union all
+    -- the agencies add up to all services, per channel
+    select
+        fiscal_year,
+        fiscal_quarter,
+        driver,
+        'agencies|' || channel as total_key,
+        cell_key,
+        n,
+        n_positive,
+        cell_level = 'all_services' as is_parent
+    from cells
+    where cell_level in ('agency', 'all_services')
+
+),
+
+flags_0 as (
+
+    select
+        fiscal_year,
+        fiscal_quarter,
+        driver,
+        cell_key,
+        is_primary_suppressed as is_suppressed
+    from cells
+
+),
+
+{%- for i in range(1, passes + 1) %}
+
+    totals_{{ i }} as (
+
+        select
+            members.*,
+            flags.is_suppressed,
+            count(*) filter (where flags.is_suppressed) over total_window
+                as n_suppressed_members,
+            -- the hidden members' signed positives (parent +, children -) as the shown
+            -- ones fix them, and the least and most they could be
+            coalesce(sum(
+                case when members.is_parent then -1 else 1 end * members.n_positive
+            ) filter (where not flags.is_suppressed) over total_window, 0) as hidden_sum,
+            coalesce(-sum(members.n) filter (
+                where flags.is_suppressed and not members.is_parent
+            ) over total_window, 0) as hidden_least,
+            coalesce(sum(members.n) filter (
+                where flags.is_suppressed and members.is_parent
+            ) over total_window, 0) as hidden_most
+        from members
+        inner join flags_{{ i - 1 }} as flags
+            on
+                members.fiscal_year = flags.fiscal_year
+                and members.fiscal_quarter = flags.fiscal_quarter
+                and members.driver = flags.driver
+                and members.cell_key = flags.cell_key
+        window total_window as (
+            partition by
+                members.fiscal_year, members.fiscal_quarter, members.driver,
+                members.total_key
+        )
+
+    ),
+
+    -- in each total that gives its hidden members away (one hidden member, or hidden
+    -- members that can only be all positive or all negative): the shown child with the
+    -- fewest answers, one with mixed answers first, else the total itself
+    picks_{{ i }} as (
+
+        select distinct
+            fiscal_year,
+            fiscal_quarter,
+            driver,
+            cell_key
+        from (
+            select
+                *,
+                row_number() over (
+                    partition by fiscal_year, fiscal_quarter, driver, total_key
+                    order by
+                        is_parent,
+                        n_positive = 0 or n_positive = n,
+                        n,
+                        cell_key
+                ) as pick_order
+            from totals_{{ i }}
+            where
+                not is_suppressed
+                and (
+                    n_suppressed_members = 1
+                    or (
+                        n_suppressed_members > 1
+                        and hidden_sum in (hidden_least, hidden_most)
+                    )
+                )
+        ) as candidates
+        where pick_order = 1
+
+    ),
+
+    flags_{{ i }} as (
+
+        select
+            flags.fiscal_year,
+            flags.fiscal_quarter,
+            flags.driver,
+            flags.cell_key,
+            flags.is_suppressed or picks.cell_key is not null as is_suppressed
+        from flags_{{ i - 1 }} as flags
+        left join picks_{{ i }} as picks
+            on
+                flags.fiscal_year = picks.fiscal_year
+                and flags.fiscal_quarter = picks.fiscal_quarter
+                and flags.driver = picks.driver
+                and flags.cell_key = picks.cell_key
+
+    ){{ ',' if not loop.last }}
+{%- endfor %}
+
+select
+    cells.cell_level,
+    cells.cell_id,
+    cells.agency_code,
+    cells.agency_key,
+    cast(cells.fiscal_year as integer) as fiscal_year,
+    cast(cells.fiscal_quarter as integer) as fiscal_quarter,
+    cells.channel,
+    cells.driver,
+    cast(cells.n_services as integer) as n_services,
+    cast(cells.n as bigint) as n,
+    cast(cells.n_positive as bigint) as n_positive,
+    cast(cells.n_likert as bigint) as n_likert,
+    cast(cells.likert_sum as bigint) as likert_sum,
+    flags.is_suppressed,
+    case
+        when cells.is_primary_suppressed then 'primary'
+        when flags.is_suppressed then 'complementary'
+    end as suppression_reason
+from cells
+inner join flags_{{ passes }} as flags
+    on
+        cells.fiscal_year = flags.fiscal_year
+        and cells.fiscal_quarter = flags.fiscal_quarter
+        and cells.driver = flags.driver
+        and cells.cell_key = flags.cell_key
