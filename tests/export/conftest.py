@@ -2,6 +2,7 @@
 then `dbt build` of the OMB views and everything upstream, on a DuckDB file in tmp."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -38,19 +39,24 @@ def run_dbt(args: list[str], data_dir: Path) -> None:
     assert done.returncode == 0, f"dbt {' '.join(args)} failed:\n{done.stdout[-4000:]}"
 
 
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
+ENV = {"CX_ID_SALT": "export-test-salt", "CX_DUCKDB_MEMORY_LIMIT": "1GB"}
+
+
+@pytest.fixture(scope="session")
+def built_export_warehouse(tmp_path_factory):
+    """The warehouse and marts files, built once per test session (the dbt build takes
+    half a minute); each module gets its own copy."""
     marts = DBT_PROJECT_DIR / "models" / "marts"
     missing = [m for m in CORE_MARTS if not list(marts.rglob(f"{m}.sql"))]
     if missing:
         pytest.skip(f"core dbt marts not written yet: {', '.join(missing)}")
     from export_scenario import build_export_fixture
 
-    data = tmp_path_factory.mktemp("cx_data")
+    data = tmp_path_factory.mktemp("cx_export_build")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CX_DATA_DIR", str(data))
-        mp.setenv("CX_ID_SALT", "export-test-salt")
-        mp.setenv("CX_DUCKDB_MEMORY_LIMIT", "1GB")
+        for name, value in ENV.items():
+            mp.setenv(name, value)
         con = duckdb.connect(str(data / "warehouse.duckdb"))
         try:
             build_export_fixture(con)
@@ -63,5 +69,17 @@ def data_dir(tmp_path_factory):
             ["build", "--select", "+path:models/marts/omb", "--indirect-selection", "cautious"],
             data,
         )
-        assert os.environ["CX_DATA_DIR"] == str(data)
+    return data
+
+
+@pytest.fixture(scope="module")
+def data_dir(built_export_warehouse, tmp_path_factory):
+    """A data folder of this module's own: the built databases copied, nothing else."""
+    data = tmp_path_factory.mktemp("cx_data")
+    for database in built_export_warehouse.glob("*.duckdb"):
+        shutil.copy(database, data / database.name)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CX_DATA_DIR", str(data))
+        for name, value in ENV.items():
+            mp.setenv(name, value)
         yield data
