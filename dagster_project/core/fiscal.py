@@ -3,7 +3,7 @@
 The fiscal year starts on 1 October: FY2025 = 2024-10-01 … 2025-09-30, Q1 = October–
 December, Q2 = January–March, Q3 = April–June, Q4 = July–September. An instant belongs
 to the period of its UTC date, whatever the local time zone. dbt's macros
-(`dbt/macros/fiscal_period.sql`) are the SQL definition; tests/test_fiscal.py checks
+(`dbt/macros/fiscal_period.sql`) are the SQL definition; tests/core/test_fiscal.py checks
 that both, the Dagster partitions, the demo generator and the dashboard agree on every
 day of several fiscal years.
 

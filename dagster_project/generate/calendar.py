@@ -38,7 +38,7 @@ def calendar_month(m: int) -> int:
 
 def fiscal_period(ts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Federal fiscal year and quarter of UTC instants (FY starts 1 October): the rule of
-    dagster_project.core.fiscal, vectorised for millions of instants (tests/test_fiscal.py
+    dagster_project.core.fiscal, vectorised for millions of instants (tests/core/test_fiscal.py
     checks the two agree on every day)."""
     months = (
         np.asarray(ts, dtype=np.int64)
