@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
-from scipy.optimize import linprog
+import highspy
+from scipy.sparse import csc_matrix
 
 GROUP = ["fiscal_year", "fiscal_quarter", "driver"]
 TOLERANCE = 1e-6
@@ -50,6 +51,23 @@ def _equations(totals, n_cells: int) -> np.ndarray:
     return a
 
 
+def _program(a: np.ndarray, b: np.ndarray, upper: np.ndarray) -> highspy.Highs:
+    """HiGHS with a x = b, 0 <= x <= upper, and no objective yet."""
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = a.shape[1], a.shape[0]
+    lp.col_cost_ = np.zeros(a.shape[1])
+    lp.col_lower_, lp.col_upper_ = np.zeros(a.shape[1]), upper.astype(float)
+    lp.row_lower_ = lp.row_upper_ = b.astype(float)
+    matrix = csc_matrix(a)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_ = matrix.indptr, matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.passModel(lp)
+    return highs
+
+
 def recoverable(a: np.ndarray, n: np.ndarray, positives: np.ndarray, hidden: np.ndarray):
     """Positions of the hidden cells whose positive count only one whole number fits."""
     h = np.flatnonzero(hidden)
@@ -69,14 +87,23 @@ def recoverable(a: np.ndarray, n: np.ndarray, positives: np.ndarray, hidden: np.
     # The rest are safe once some published-consistent solution moves them by one
     # answer or more. Certify many at a time (push every open cell away from its true
     # count), then one at a time for the few left.
-    truth, bounds = positives[h], [(0.0, float(m)) for m in n[h]]
+    truth = positives[h]
     safe = set()
     open_cells = [i for i in range(h.size) if i not in pinned]
 
+    lp = _program(a_h, b, n[h])
+    columns = np.arange(h.size, dtype=np.int32)
+
     def solve(objective):
-        result = linprog(objective, A_eq=a_h, b_eq=b, bounds=bounds, method="highs")
-        assert result.status == 0, "the published numbers do not add up"
-        moved = np.abs(result.x - truth) >= 1 - TOLERANCE
+        # one program per group, re-solved from the last basis with a new objective
+        lp.changeColsCost(h.size, columns, objective)
+        lp.run()
+        if lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise ValueError(
+                "the published cells do not add up: " + lp.modelStatusToString(lp.getModelStatus())
+            )
+        x = np.asarray(lp.getSolution().col_value)
+        moved = np.abs(x - truth) >= 1 - TOLERANCE
         safe.update(i for i in open_cells if moved[i])
 
     rng = np.random.default_rng(0)  # only the speed depends on it, never the answer
