@@ -45,7 +45,7 @@ dev: setup ## open the Dagster UI (asset graph, schedules, sensors, checks)
 	DAGSTER_HOME=$$($(BIN)/python -m dagster_project.cli.instance) $(BIN)/dagster dev -m dagster_project.definitions
 
 test: setup browser ## run every test (unit, dbt, Dagster, app, browser, benchmark smoke)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --no-loadscope-reorder $(PYTEST_ARGS)
 
 browser: ## Debian's chromium for the browser tests (installed when missing and possible)
 	@command -v chromium >/dev/null 2>&1 || { \
