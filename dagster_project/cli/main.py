@@ -27,7 +27,10 @@ def _pipeline(args: argparse.Namespace) -> int:
     from dagster_project.cli.pipeline import run_pipeline
 
     return run_pipeline(
-        skip_dbt=args.ingest_only, summary_json=args.summary_json, wait_seconds=args.wait
+        skip_dbt=args.ingest_only,
+        summary_json=args.summary_json,
+        wait_seconds=args.wait,
+        force=args.force,
     )
 
 
@@ -130,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--ingest-only", action="store_true", help="load the landing zone into raw.* and stop"
     )
     pipe.add_argument("--summary-json", metavar="PATH", help="also write the run summary as JSON")
+    pipe.add_argument(
+        "--force",
+        action="store_true",
+        help="start a Dagster run even when nothing is new (by default such a run is "
+        "skipped in about a second: no landing file waits, no dbt change, the snapshot "
+        "and the last quarter's export current)",
+    )
     pipe.add_argument(
         "--wait",
         nargs="?",

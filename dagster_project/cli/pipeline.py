@@ -152,7 +152,10 @@ def _print_summary(result, instance, settings: Settings, since: datetime, elapse
 
 
 def run_pipeline(
-    skip_dbt: bool = False, summary_json: str | None = None, wait_seconds: float = 0.0
+    skip_dbt: bool = False,
+    summary_json: str | None = None,
+    wait_seconds: float = 0.0,
+    force: bool = False,
 ) -> int:
     """`cxwh pipeline`; 0 on success, 1 on failure, EXIT_LOCKED if another run holds the lock."""
     settings = get_settings()
@@ -173,10 +176,90 @@ def run_pipeline(
 
     try:
         with pipeline_lock(settings, wait_seconds=wait_seconds, on_stale=stale):
+            start = time.perf_counter()
+            reason = None if force or skip_dbt else nothing_new(settings)
+            if reason is not None:
+                return _report_nothing_new(settings, reason, summary_json, start)
             return _run_locked(settings, skip_dbt, summary_json)
     except PipelineLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+
+
+def nothing_new(settings: Settings) -> str | None:
+    """Why a run would change nothing, when that is certain without starting Dagster
+    (as the landing-zone sensor skips a tick): no landing file waits to be loaded, no
+    dbt model, macro, test or seed changed since the last successful build, and the
+    dashboard's snapshot and the last complete quarter's OMB export are both from that
+    build. None when there is work, or any doubt: the Dagster run then decides, step by
+    step, as always. Plain DuckDB and files: neither Dagster nor dbt is imported."""
+    from dagster_project.core.build_state import (
+        build_fingerprint,
+        manifest_is_stale,
+        plan_build,
+    )
+    from dagster_project.core.export_state import (
+        ExportError,
+        export_is_current,
+        quarters_with_responses,
+    )
+    from dagster_project.core.fiscal import last_complete_quarter, quarter_label
+    from dagster_project.core.publish import published_build
+    from dagster_project.core.settings import DBT_PROJECT_DIR
+    from dagster_project.ingest.loader import pending_files
+
+    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
+    if not settings.warehouse_path.exists() or manifest_is_stale(DBT_PROJECT_DIR, manifest):
+        return None
+    if any(pending_files(source, settings) for source in SOURCES):
+        return None
+    with connect_warehouse(settings, read_only=True) as con:
+        if not plan_build(con, settings, manifest).nothing_to_do:
+            return None
+    build = build_fingerprint(settings)
+    if build is None or published_build(settings) != build:
+        return None
+    period = last_complete_quarter(datetime.now(UTC).date())
+    try:
+        if period in quarters_with_responses(settings) and not export_is_current(*period, settings):
+            return None
+    except ExportError:
+        return None
+    return (
+        f"no landing file waits under {settings.landing_dir}, the dbt project and its seeds "
+        f"are unchanged since the last build, and the published snapshot and the "
+        f"{quarter_label(*period)} OMB export are from that build"
+    )
+
+
+def _report_nothing_new(
+    settings: Settings, reason: str, summary_json: str | None, start: float
+) -> int:
+    from dagster_project.core.publish import current_snapshot
+
+    elapsed = time.perf_counter() - start
+    print(f"cxwh pipeline: nothing new on {settings.data_dir}: {reason}.")
+    print(f"Published snapshot (unchanged): {current_snapshot(settings)}")
+    print(
+        f"No Dagster run was started; took {elapsed:,.1f} s. `cxwh pipeline --force` starts "
+        "one anyway (for instance to evaluate the ingest checks again)."
+    )
+    if summary_json:
+        summary = {
+            "run_id": None,
+            "success": True,
+            "nothing_new": reason,
+            "seconds": elapsed,
+            "step_seconds": {},
+            "dbt": {"nodes": 0, "by_kind": {}, "seconds": 0.0, "slowest": []},
+            "checks_run": 0,
+            "checks_failed": 0,
+            "checks_warned": 0,
+            "files": [],
+        }
+        with open(summary_json, "w") as fh:
+            json.dump(summary, fh, indent=2)
+    return 0
 
 
 def _run_locked(settings: Settings, skip_dbt: bool, summary_json: str | None) -> int:

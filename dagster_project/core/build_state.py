@@ -70,6 +70,17 @@ def code_digest(manifest_path: Path) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def manifest_is_stale(project_dir: Path, manifest: Path) -> bool:
+    """True when any file dbt parses is newer than the parsed manifest (or there is none)."""
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [project_dir / "dbt_project.yml", project_dir / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests", "snapshots", "analyses"):
+        sources.extend(p for p in (project_dir / folder).rglob("*") if p.is_file())
+    return any(p.exists() and p.stat().st_mtime > built for p in sources)
+
+
 def state_dir(settings: Settings) -> Path:
     return settings.data_dir / ".state" / "dbt"
 

@@ -6,6 +6,8 @@ A-11 rules (not by the dbt SQL), then compared with the published marts.
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 import pytest
@@ -121,7 +123,14 @@ def test_a_second_run_loads_nothing_and_changes_nothing(built):
         before = con.execute(
             "select count(*), sum(n_positive) from marts.agg_quarterly_service_scores"
         ).fetchone()
-    assert main(["pipeline"]) == 0
+    runs_before = _dagster_runs(built)
+    summary = built.data_dir / "nothing-new.json"
+    assert main(["pipeline", "--summary-json", str(summary)]) == 0
+    # nothing waits, nothing changed, all is published: decided without a Dagster run
+    report = json.loads(summary.read_text())
+    assert "no landing file waits" in report["nothing_new"]
+    assert report["dbt"]["nodes"] == 0 and report["files"] == []
+    assert _dagster_runs(built) == runs_before
     with open_warehouse(built.data_dir) as con:
         loaded = con.execute("select count(*) from raw.load_log where status = 'loaded'").fetchone()
     snap_after = current_snapshot(built)
@@ -135,3 +144,22 @@ def test_a_second_run_loads_nothing_and_changes_nothing(built):
     with open_warehouse(built.data_dir) as con:
         again = con.execute("select count(*) from raw.load_log where status = 'loaded'").fetchone()
     assert again == loaded
+
+
+def test_force_starts_a_dagster_run_that_also_finds_nothing_to_build(built):
+    snap_before = current_snapshot(built)
+    runs_before = _dagster_runs(built)
+    summary = built.data_dir / "forced.json"
+    assert main(["pipeline", "--force", "--summary-json", str(summary)]) == 0
+    report = json.loads(summary.read_text())
+    assert "nothing_new" not in report and report["run_id"]
+    assert report["dbt"]["nodes"] == 0  # the run's own plan: nothing changed
+    assert report["checks_run"] > 0  # the ingest checks were evaluated again
+    assert _dagster_runs(built) == runs_before + 1
+    assert current_snapshot(built) == snap_before
+
+
+def _dagster_runs(settings) -> int:
+    from dagster_project.cli.instance import instance
+
+    return len(instance(settings).get_runs())

@@ -29,6 +29,7 @@ from dagster_dbt.asset_utils import (
 
 from dagster_project.core.build_state import (
     build_fingerprint,
+    manifest_is_stale,
     plan_build,
     record_build,
     record_table_versions,
@@ -55,15 +56,7 @@ def dbt_executable() -> str:
 
 def _manifest_is_stale() -> bool:
     """True when any file dbt parses is newer than the manifest (or there is none)."""
-    manifest = dbt_project.manifest_path
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    project = Path(dbt_project.project_dir)
-    sources = [project / "dbt_project.yml", project / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests", "snapshots", "analyses"):
-        sources.extend(p for p in (project / folder).rglob("*") if p.is_file())
-    return any(p.exists() and p.stat().st_mtime > built for p in sources)
+    return manifest_is_stale(Path(dbt_project.project_dir), dbt_project.manifest_path)
 
 
 def prepare_manifest(force: bool = False) -> None:

@@ -24,9 +24,14 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from dagster_project.core.build_state import build_fingerprint
+from dagster_project.core.export_state import (  # noqa: F401 - the export's API
+    ExportError,
+    export_is_current,
+    open_warehouse_for_export,
+    quarters_with_responses,
+)
 from dagster_project.core.reference import drivers_where
 from dagster_project.core.settings import Settings, get_settings
-from dagster_project.core.warehouse import WarehouseLockedError, connect_warehouse
 from dagster_project.defs.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 from dagster_project.defs.resources import LOCK_KEY, WAREHOUSE_KEY
 
@@ -75,10 +80,6 @@ SUMMARY_FILES = {
 }
 
 
-class ExportError(RuntimeError):
-    """The export cannot be written; the message says why and what to do."""
-
-
 def write_export(fiscal_year: int, fiscal_quarter: int, settings: Settings | None = None) -> Path:
     """Write the OMB export of one fiscal quarter and return its folder."""
     for name, value in (("fiscal year", fiscal_year), ("fiscal quarter", fiscal_quarter)):
@@ -91,7 +92,7 @@ def write_export(fiscal_year: int, fiscal_quarter: int, settings: Settings | Non
     settings = settings or get_settings()
     label = f"FY{fiscal_year}-Q{fiscal_quarter}"
     final = settings.exports_dir / label
-    con = _open_warehouse(settings)
+    con = open_warehouse_for_export(settings)
     try:
         _require_data(con, fiscal_year, fiscal_quarter)
         settings.exports_dir.mkdir(parents=True, exist_ok=True)
@@ -119,48 +120,6 @@ def write_export(fiscal_year: int, fiscal_quarter: int, settings: Settings | Non
         f"responses; {files[0]['rows']} services) in {final}"
     )
     return final
-
-
-def export_is_current(fiscal_year: int, fiscal_quarter: int, settings: Settings) -> bool:
-    """Whether the quarter's export was written from the warehouse's current build."""
-    manifest = settings.exports_dir / f"FY{fiscal_year}-Q{fiscal_quarter}" / "manifest.json"
-    try:
-        source = json.loads(manifest.read_text()).get("source", {})
-    except (OSError, ValueError):
-        return False
-    current = build_fingerprint(settings)
-    return current is not None and source.get("build") == current
-
-
-def quarters_with_responses(settings: Settings) -> list[tuple[int, int]]:
-    """(fiscal year, quarter) pairs the OMB views have responses for, oldest first."""
-    con = _open_warehouse(settings)
-    try:
-        return [
-            (int(y), int(q))
-            for y, q in con.execute(
-                "select fiscal_year, fiscal_quarter from marts.fct_omb_survey_responses "
-                "group by all order by all"
-            ).fetchall()
-        ]
-    except duckdb.CatalogException:
-        return []
-    finally:
-        con.close()
-
-
-def _open_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
-    path = settings.warehouse_path
-    if not path.exists():
-        raise ExportError(f"no warehouse at {path}: run `cxwh pipeline` first")
-    try:
-        return connect_warehouse(settings, read_only=True, wait_seconds=0)
-    # locked by another process, or open for writing in this one (an in-process run)
-    except (WarehouseLockedError, duckdb.ConnectionException) as exc:
-        raise ExportError(
-            f"the warehouse {path} is locked by a running pipeline (it is being written); "
-            "retry the export after the pipeline finishes"
-        ) from exc
 
 
 def _require_data(con: duckdb.DuckDBPyConnection, fiscal_year: int, fiscal_quarter: int) -> None:
