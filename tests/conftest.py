@@ -46,6 +46,7 @@ def _group(nodeid: str) -> str:
     return parts[0]
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown without it
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """`make test` runs two workers (`pytest -n 2`); each group of tests (a top-level
     folder, see `_group`) runs whole on one of them, so its session fixtures (a built

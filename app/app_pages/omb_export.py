@@ -27,6 +27,24 @@ if files:
             mime="application/json" if path.suffix == ".json" else "text/csv",
             key=f"download_{path.name}", on_click="ignore", icon=":material/download:",
         )  # fmt: skip
+    checked = data.export_check(scope.fiscal_year, scope.fiscal_quarter)
+    if checked is not None:
+        status, problems = checked
+        errors = int((problems.severity == "error").sum())
+        if status == "ready":
+            st.success("Ready to upload: every check of the upload and the volumes passed.")
+        elif status == "review":
+            st.warning(f"Review before uploading: {len(problems)} warnings (numbers OMB "
+                       "would question). `cxwh export --allow-warnings` accepts them.")  # fmt: skip
+        elif status == "not_checked":
+            st.info("This export was written before exports were checked: run `cxwh export` "
+                    "again to check it.")  # fmt: skip
+        else:
+            st.error(f"Not ready to upload: {errors} errors that Touchpoints or OMB would "
+                     f"reject, {len(problems) - errors} warnings. Fix them at the source, "
+                     "load it again and re-export.")  # fmt: skip
+        if not problems.empty:
+            st.dataframe(problems, hide_index=True, width="stretch")
 else:
     st.info(f"No export for {label} yet. Produce it with "
             f"`cxwh export --fiscal-year {scope.fiscal_year} --quarter {scope.fiscal_quarter}`.")  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -54,3 +55,16 @@ def export_files(fiscal_year: int, fiscal_quarter: int) -> list[Path]:
         return []
     files = [p for p in folder.iterdir() if p.is_file() and p.suffix in EXPORT_SUFFIXES]
     return sorted(files, key=lambda p: (p.name != "manifest.json", p.name))
+
+
+def export_check(fiscal_year: int, fiscal_quarter: int) -> tuple[str, pd.DataFrame] | None:
+    """The export's status (ready / review / not_ready) and its problems (severity,
+    rule, file, row, detail) from its manifest.json; None when not exported."""
+    path = export_dir(fiscal_year, fiscal_quarter) / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    columns = ["severity", "rule", "file", "row", "detail"]
+    problems = pd.DataFrame(manifest.get("problems", []), columns=columns)
+    return manifest.get("status", "not_checked"), problems

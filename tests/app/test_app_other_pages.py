@@ -138,3 +138,24 @@ def test_omb_export_offers_the_written_files(snapshot):
     at = open_page("omb_export")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download manifest.json", "Download cx_collections.csv"]
+
+
+def test_omb_export_shows_its_status_and_every_problem(snapshot):
+    folder = snapshot.parent / "exports" / "FY2026-Q1"
+    folder.mkdir(parents=True)
+    problems = [
+        {"severity": "error", "rule": "question_1 is 1-5 on a Likert survey",
+         "file": "cx_responses/fsa-fafsa__website.csv", "row": "R9", "detail": "fix it"},
+        {"severity": "warning", "rule": "one collection per service × channel × transaction point",
+         "file": "cx_collection_details.csv", "row": "fsa-fafsa · website · post_interaction",
+         "detail": "two forms"},
+    ]  # fmt: skip
+    manifest = {"status": "not_ready", "problems": problems, "files": []}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    at = open_page("omb_export")
+    [error] = at.error
+    assert error.value.startswith("Not ready to upload: 1 errors that Touchpoints or OMB")
+    assert "1 warnings" in error.value
+    shown = frame(at, "severity")
+    assert list(shown.row) == ["R9", "fsa-fafsa · website · post_interaction"]
+    assert list(shown.severity) == ["error", "warning"]

@@ -201,6 +201,14 @@ def test_manifest_checksums_and_row_counts(export_dir):
     manifest = json.loads((export_dir / "manifest.json").read_text())
     assert (manifest["fiscal_year"], manifest["fiscal_quarter"]) == (2025, 2)
     assert manifest["source"]["warehouse"].endswith("warehouse.duckdb")
+    # The scenario's legacy dos-passport form does not ask the trust question: the one
+    # problem of the quarter, a warning (one broken row per rule in
+    # test_export_validation.py).
+    assert manifest["status"] == "review"
+    assert [(p["severity"], p["file"], p["row"]) for p in manifest["problems"]] == [
+        ("warning", "cx_collection_details.csv",
+         "dos-passport · website · post_interaction · likert_scale")
+    ]  # fmt: skip
     on_disk = {str(p.relative_to(export_dir)) for p in export_dir.rglob("*.csv")}
     assert {f["path"] for f in manifest["files"]} == on_disk
     for entry in manifest["files"]:

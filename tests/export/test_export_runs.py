@@ -98,3 +98,36 @@ def test_the_asset_exports_the_quarter_of_its_partition(data_dir):
     assert meta["responses"] == 35
     assert meta["sha256"] == checksums(exports(data_dir) / FOLDER)
     assert meta["rows"]["cx_collection_details.csv"] == 9
+
+
+def _export_with(monkeypatch, problems, *flags):
+    from dagster_project.cli.main import main
+    from dagster_project.defs.assets import export_validation
+
+    monkeypatch.setattr(export_validation, "validate", lambda *args: problems)
+    return main(["export", "--fiscal-year", "2025", "--quarter", "2", *flags])
+
+
+@pytest.mark.parametrize(
+    ("severity", "flags", "code", "status"),
+    [("error", [], 1, "not_ready"), ("error", ["--allow-warnings"], 1, "not_ready"),
+     ("warning", [], 1, "review"), ("warning", ["--allow-warnings"], 0, "review"),
+     (None, [], 0, "ready")],
+)  # fmt: skip
+def test_cxwh_export_exits_non_zero_unless_ready_and_lists_the_problems(
+    data_dir, monkeypatch, capsys, severity, flags, code, status
+):
+    from dagster_project.defs.assets.export_validation import Problem
+
+    problems = [] if severity is None else [
+        Problem(severity, "a rule", "cx_collection_details.csv", "svc · web", "what to do")
+    ]  # fmt: skip
+    assert _export_with(monkeypatch, problems, *flags) == code
+    manifest = json.loads((exports(data_dir) / FOLDER / "manifest.json").read_text())
+    assert manifest["status"] == status
+    assert [p["row"] for p in manifest["problems"]] == [p.row for p in problems]
+    printed = capsys.readouterr()
+    if problems:
+        assert "cx_collection_details.csv [svc · web] a rule: what to do" in printed.out
+    if code:
+        assert "the export is written but" in printed.err

@@ -32,6 +32,7 @@ from dagster_project.core.export_state import (  # noqa: F401 - the export's API
 )
 from dagster_project.core.reference import drivers_where
 from dagster_project.core.settings import Settings, get_settings
+from dagster_project.defs.assets import export_validation
 from dagster_project.defs.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 from dagster_project.defs.resources import LOCK_KEY, WAREHOUSE_KEY
 
@@ -99,10 +100,15 @@ def write_export(fiscal_year: int, fiscal_quarter: int, settings: Settings | Non
         staging = Path(tempfile.mkdtemp(prefix=f".{label}.", suffix=".partial", dir=final.parent))
         try:
             files = _write_files(con, staging, fiscal_year, fiscal_quarter)
+            problems = export_validation.validate(con, fiscal_year, fiscal_quarter, staging)
+            con.execute("drop table quarter_responses")
             manifest = {
                 "fiscal_year": fiscal_year,
                 "fiscal_quarter": fiscal_quarter,
                 "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                # ready / review (warnings only) / not_ready (an error): export_validation
+                "status": export_validation.status(problems),
+                "problems": export_validation.as_json(problems),
                 "source": _source_info(con, settings),
                 "files": files,
             }
@@ -119,7 +125,23 @@ def write_export(fiscal_year: int, fiscal_quarter: int, settings: Settings | Non
         f"({len(responses)} cx_responses uploads, {sum(f['rows'] for f in responses):,} "
         f"responses; {files[0]['rows']} services) in {final}"
     )
+    _print_status(manifest["status"], problems)
     return final
+
+
+def _print_status(status: str, problems: list) -> None:
+    words = {
+        "ready": "READY to upload: every check passed",
+        "review": f"REVIEW before uploading: {len(problems)} warnings",
+        "not_ready": "NOT READY: "
+        + f"{sum(p.severity == 'error' for p in problems)} errors, "
+        + f"{sum(p.severity == 'warning' for p in problems)} warnings",
+    }
+    print(f"  status {words[status]} (listed in manifest.json and on the OMB export page)")
+    for problem in problems[:10]:
+        print(f"    {problem.describe()}")
+    if len(problems) > 10:
+        print(f"    … and {len(problems) - 10} more in manifest.json")
 
 
 def _require_data(con: duckdb.DuckDBPyConnection, fiscal_year: int, fiscal_quarter: int) -> None:
@@ -166,7 +188,6 @@ def _write_files(con: duckdb.DuckDBPyConnection, out: Path, fy: int, fq: int) ->
         "where fiscal_year = ? and fiscal_quarter = ?",
         period,
     )
-    _validate_responses(con)
     details = con.execute(
         "select responses_file_stem, service_id, channel, transaction_point, survey_type "
         "from marts.agg_omb_cx_collection_details "
@@ -195,41 +216,7 @@ def _write_files(con: duckdb.DuckDBPyConnection, out: Path, fy: int, fq: int) ->
             f"{total - uploaded} of {total} responses fall in no collection detail "
             "(missing channel mapping or survey type?); nothing was exported"
         )
-    con.execute("drop table quarter_responses")
     return [{"path": p, "rows": rows, "sha256": _sha256(out / p)} for p, rows in written]
-
-
-# The upload's value rules for each cx_responses row (Touchpoints rejects a file that
-# breaks one): rule -> SQL that is true on a breaking row. The indicator rules are
-# checked here, per quarter, rather than by a dbt test over every quarter's view.
-INDICATORS = ("effectiveness", "ease", "efficiency", "transparency", "humanity", "employee",
-              "other")  # fmt: skip
-RESPONSE_RULES = {
-    "question_1 is 0 or 1 on a thumbs survey":
-        "survey_type = 'thumbs_up_down' and question_1 not in (0, 1)",
-    "question_1 is 1-5 on a Likert survey":
-        "survey_type = 'likert_scale' and question_1 not between 1 and 5",
-    **{f"positive_{d} and negative_{d} are 0, 1 or blank and not both 1":
-       f"positive_{d} not in (0, 1) or negative_{d} not in (0, 1) "
-       f"or positive_{d} + negative_{d} > 1" for d in INDICATORS},
-}  # fmt: skip
-
-
-def _validate_responses(con: duckdb.DuckDBPyConnection) -> None:
-    """Stop the export, writing nothing, when a quarter's response breaks an upload rule."""
-    problems = []
-    for rule, breaks in RESPONSE_RULES.items():
-        n, ids = con.execute(
-            f"select count(*), list(external_id order by external_id)[1:3] "
-            f"from quarter_responses where coalesce({breaks}, false)"
-        ).fetchone()
-        if n:
-            problems.append(f"{rule}: {n} responses (e.g. {', '.join(ids)})")
-    if problems:
-        raise ExportError(
-            "cx_responses would break the upload's rules; nothing was exported:\n  "
-            + "\n  ".join(problems)
-        )
 
 
 def _sha256(path: Path) -> str:
@@ -285,7 +272,8 @@ def _swap_in(staging: Path, final: Path) -> None:
 def omb_quarterly_export(context: AssetExecutionContext) -> MaterializeResult:
     fiscal_year, fiscal_quarter = partition_key_to_fiscal(context.partition_key)
     out = write_export(fiscal_year, fiscal_quarter, context.resources.warehouse.settings())
-    files = json.loads((out / "manifest.json").read_text())["files"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    files = manifest["files"]
     responses = sum(f["rows"] for f in files if f["path"].startswith("cx_responses/"))
     context.log.info(
         f"FY{fiscal_year} Q{fiscal_quarter}: {len(files)} files, {responses} responses"
@@ -293,6 +281,8 @@ def omb_quarterly_export(context: AssetExecutionContext) -> MaterializeResult:
     return MaterializeResult(
         metadata={
             "fiscal_quarter": f"FY{fiscal_year} Q{fiscal_quarter}",
+            "status": manifest["status"],
+            "problems": len(manifest["problems"]),
             "path": MetadataValue.path(str(out)),
             "files": len(files) + 1,
             "responses": responses,
