@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import numpy as np
 import highspy
+import numpy as np
 from scipy.sparse import csc_matrix
 
 GROUP = ["fiscal_year", "fiscal_quarter", "driver"]
@@ -161,15 +161,47 @@ def protect(cells) -> set[int]:
     return added
 
 
+def _earlier_picks(session, this) -> dict[str, set[str]] | None:
+    """From this model's last build: per group digest, its complementary-suppressed
+    cell keys (those int_score_cells_suppressed hid and those this model added). None
+    when there is no earlier build to read."""
+    try:
+        earlier = session.sql(
+            f"""
+            select group_digest, cell_level || '|' || cell_id || '|' || channel as cell_key
+            from {this}
+            where suppression_reason = 'complementary'
+            """
+        ).fetchall()
+        digests = session.sql(f"select distinct group_digest from {this}").fetchall()
+    except Exception:  # noqa: BLE001 - no such table or column yet: solve everything
+        return None
+    picks: dict[str, set[str]] = {digest: set() for (digest,) in digests}
+    for digest, key in earlier:
+        picks[digest].add(key)
+    return picks
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     cells = dbt.ref("int_score_cells_suppressed").df()
     cells["cell_key"] = cells["cell_level"] + "|" + cells["cell_id"] + "|" + cells["channel"]
     cells = cells.sort_values([*GROUP, "cell_key"], kind="stable").reset_index(drop=True)
+    # A group (fiscal quarter x driver) whose inputs are those of the last build gets the
+    # same answer (protect is deterministic): reuse it, solve only the groups that moved
+    # (a day's delivery touches one or two quarters).
+    earlier = _earlier_picks(session, dbt.this) or {}
     extra = []
     for _, group in cells.groupby(GROUP, sort=True):
-        rows = list(group.itertuples(index=False))
-        extra.extend(group.index[i] for i in protect(rows))
+        digest = group["group_digest"].iloc[0]
+        if digest in earlier:
+            # the same inputs as then: what was hidden then and is shown here, this
+            # model hid
+            added = group["cell_key"].isin(earlier[digest]) & ~group["is_suppressed"]
+            extra.extend(group.index[added])
+        else:
+            rows = list(group.itertuples(index=False))
+            extra.extend(group.index[i] for i in protect(rows))
     cells.loc[extra, "is_suppressed"] = True
     cells.loc[extra, "suppression_reason"] = "complementary"
     return cells.drop(columns="cell_key")

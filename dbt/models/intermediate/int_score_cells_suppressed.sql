@@ -245,8 +245,38 @@ flags_0 as (
                 and flags.driver = picks.driver
                 and flags.cell_key = picks.cell_key
 
-    ){{ ',' if not loop.last }}
+    ),
 {%- endfor %}
+
+-- what int_score_cells_protected reads of each fiscal quarter x driver, as one digest:
+-- a group whose digest did not change is not solved again there
+digests as (
+
+    select
+        cells.fiscal_year,
+        cells.fiscal_quarter,
+        cells.driver,
+        md5(string_agg(
+            concat_ws(
+                '|',
+                cells.cell_key,
+                coalesce(cells.agency_key, ''),
+                cast(cells.n as varchar),
+                cast(cells.n_positive as varchar),
+                cast(flags.is_suppressed as varchar)
+            ),
+            ';' order by cells.cell_key
+        )) as group_digest
+    from cells
+    inner join flags_{{ passes }} as flags
+        on
+            cells.fiscal_year = flags.fiscal_year
+            and cells.fiscal_quarter = flags.fiscal_quarter
+            and cells.driver = flags.driver
+            and cells.cell_key = flags.cell_key
+    group by cells.fiscal_year, cells.fiscal_quarter, cells.driver
+
+)
 
 select
     cells.cell_level,
@@ -266,7 +296,8 @@ select
     case
         when cells.is_primary_suppressed then 'primary'
         when flags.is_suppressed then 'complementary'
-    end as suppression_reason
+    end as suppression_reason,
+    digests.group_digest
 from cells
 inner join flags_{{ passes }} as flags
     on
@@ -274,3 +305,8 @@ inner join flags_{{ passes }} as flags
         and cells.fiscal_quarter = flags.fiscal_quarter
         and cells.driver = flags.driver
         and cells.cell_key = flags.cell_key
+inner join digests
+    on
+        cells.fiscal_year = digests.fiscal_year
+        and cells.fiscal_quarter = digests.fiscal_quarter
+        and cells.driver = digests.driver
