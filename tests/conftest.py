@@ -19,7 +19,11 @@ TESTS = Path(__file__).resolve().parent
 def pytest_configure(config: pytest.Config) -> None:
     """Parse the dbt project once, before any test (or xdist worker) starts: the workers
     then all read one finished manifest instead of racing to write it."""
-    if not hasattr(config, "workerinput"):
+    from dagster_project.core.build_state import manifest_is_stale
+    from dagster_project.core.settings import DBT_MANIFEST_PATH, DBT_PROJECT_DIR
+
+    # dagster-dbt is imported (seconds) only when there is something to parse
+    if not hasattr(config, "workerinput") and manifest_is_stale(DBT_PROJECT_DIR, DBT_MANIFEST_PATH):
         from dagster_project.defs.assets.dbt import prepare_manifest
 
         prepare_manifest()

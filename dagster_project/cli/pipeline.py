@@ -205,10 +205,10 @@ def nothing_new(settings: Settings) -> str | None:
     )
     from dagster_project.core.fiscal import last_complete_quarter, quarter_label
     from dagster_project.core.publish import published_build
+    from dagster_project.core.settings import DBT_MANIFEST_PATH as manifest
     from dagster_project.core.settings import DBT_PROJECT_DIR
     from dagster_project.ingest.loader import pending_files
 
-    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
     if not settings.warehouse_path.exists() or manifest_is_stale(DBT_PROJECT_DIR, manifest):
         return None
     if any(pending_files(source, settings) for source in SOURCES):
@@ -353,8 +353,8 @@ def _print_failures(result) -> None:
 def _export_last_quarter(defs, instance, log_level: str) -> int:
     """The OMB export of the last complete fiscal quarter, as its quarterly schedule would:
     skipped when that quarter has no responses, or its export is already current."""
+    from dagster_project.core.export_state import export_is_current, quarters_with_responses
     from dagster_project.core.fiscal import quarter_label
-    from dagster_project.defs.assets.export import export_is_current, quarters_with_responses
     from dagster_project.defs.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 
     settings = get_settings()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = Path(os.environ.get("CX_DBT_PROJECT_DIR", PROJECT_ROOT / "dbt"))
+# where `dbt parse` (dagster-dbt's DbtProject) writes the manifest the assets are read from
+DBT_MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
 # The order sources are loaded in and the sub-folder of the landing zone each uses.

@@ -12,9 +12,10 @@ from dagster import (
     schedule,
 )
 
+from dagster_project.core.export_state import quarters_with_responses
 from dagster_project.core.fiscal import quarter_label
 from dagster_project.core.settings import get_settings
-from dagster_project.defs.assets.export import omb_quarterly_export, quarters_with_responses
+from dagster_project.defs.assets.export import omb_quarterly_export
 from dagster_project.defs.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 
 # Everything but the export: the export is partitioned by fiscal quarter and has its own

@@ -24,12 +24,7 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from dagster_project.core.build_state import build_fingerprint
-from dagster_project.core.export_state import (  # noqa: F401 - the export's API
-    ExportError,
-    export_is_current,
-    open_warehouse_for_export,
-    quarters_with_responses,
-)
+from dagster_project.core.export_state import ExportError, open_warehouse_for_export
 from dagster_project.core.reference import drivers_where
 from dagster_project.core.settings import Settings, get_settings
 from dagster_project.defs.assets import export_validation

@@ -166,20 +166,19 @@ def _earlier_picks(session, this) -> dict[str, set[str]] | None:
     cell keys (those int_score_cells_suppressed hid and those this model added). None
     when there is no earlier build to read."""
     try:
-        earlier = session.sql(
+        rows = session.sql(
             f"""
-            select group_digest, cell_level || '|' || cell_id || '|' || channel as cell_key
+            select
+                group_digest,
+                list(cell_level || '|' || cell_id || '|' || channel)
+                    filter (where suppression_reason = 'complementary')
             from {this}
-            where suppression_reason = 'complementary'
+            group by group_digest
             """
         ).fetchall()
-        digests = session.sql(f"select distinct group_digest from {this}").fetchall()
     except Exception:  # noqa: BLE001 - no such table or column yet: solve everything
         return None
-    picks: dict[str, set[str]] = {digest: set() for (digest,) in digests}
-    for digest, key in earlier:
-        picks[digest].add(key)
-    return picks
+    return {digest: set(keys or ()) for digest, keys in rows}  # NULL: none complementary
 
 
 def model(dbt, session):

@@ -248,6 +248,22 @@ flags_0 as (
     ),
 {%- endfor %}
 
+-- every cell with its flag after the last pass
+flagged as (
+
+    select
+        cells.*,
+        flags.is_suppressed
+    from cells
+    inner join flags_{{ passes }} as flags
+        on
+            cells.fiscal_year = flags.fiscal_year
+            and cells.fiscal_quarter = flags.fiscal_quarter
+            and cells.driver = flags.driver
+            and cells.cell_key = flags.cell_key
+
+),
+
 -- what int_score_cells_protected reads of each fiscal quarter x driver, as one digest:
 -- a group whose digest did not change is not solved again there
 digests as (
@@ -263,17 +279,11 @@ digests as (
                 coalesce(cells.agency_key, ''),
                 cast(cells.n as varchar),
                 cast(cells.n_positive as varchar),
-                cast(flags.is_suppressed as varchar)
+                cast(cells.is_suppressed as varchar)
             ),
             ';' order by cells.cell_key
         )) as group_digest
-    from cells
-    inner join flags_{{ passes }} as flags
-        on
-            cells.fiscal_year = flags.fiscal_year
-            and cells.fiscal_quarter = flags.fiscal_quarter
-            and cells.driver = flags.driver
-            and cells.cell_key = flags.cell_key
+    from flagged as cells
     group by cells.fiscal_year, cells.fiscal_quarter, cells.driver
 
 )
@@ -292,19 +302,13 @@ select
     cast(cells.n_positive as bigint) as n_positive,
     cast(cells.n_likert as bigint) as n_likert,
     cast(cells.likert_sum as bigint) as likert_sum,
-    flags.is_suppressed,
+    cells.is_suppressed,
     case
         when cells.is_primary_suppressed then 'primary'
-        when flags.is_suppressed then 'complementary'
+        when cells.is_suppressed then 'complementary'
     end as suppression_reason,
     digests.group_digest
-from cells
-inner join flags_{{ passes }} as flags
-    on
-        cells.fiscal_year = flags.fiscal_year
-        and cells.fiscal_quarter = flags.fiscal_quarter
-        and cells.driver = flags.driver
-        and cells.cell_key = flags.cell_key
+from flagged as cells
 inner join digests
     on
         cells.fiscal_year = digests.fiscal_year
