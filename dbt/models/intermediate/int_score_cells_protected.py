@@ -203,4 +203,8 @@ def model(dbt, session):
             extra.extend(group.index[i] for i in protect(rows))
     cells.loc[extra, "is_suppressed"] = True
     cells.loc[extra, "suppression_reason"] = "complementary"
+    # Text columns as strings: an all-NULL object column (no cell suppressed at all, as
+    # in a small first delivery) would reach DuckDB as type NULL and break the contract.
+    text = cells.columns[cells.dtypes == object]
+    cells[text] = cells[text].astype("string")
     return cells.drop(columns="cell_key")
