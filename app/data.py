@@ -107,5 +107,7 @@ QUERIES: dict[str, Callable[[], pd.DataFrame]] = {
     "quality.source_freshness": quality.source_freshness,
     "quality.publish_info": quality.publish_info,
     "quality.check_results": quality.check_results,
+    "quality.suspect_responses": quality.suspect_responses,
     "export.submission_preview": _on_latest(export.submission_preview),
+    "export.suspect_responses": _on_latest(export.suspect_responses),
 }

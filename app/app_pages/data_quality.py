@@ -12,11 +12,15 @@ info = data.quality.publish_info()
 checks = data.quality.check_results()
 loads = data.quality.load_summary()
 passed = int((checks.outcome == "passed").sum()) if len(checks) else 0
-cols = st.columns(4)
+suspects = data.quality.suspect_responses()
+cols = st.columns(5)
 cols[0].metric("Files loaded", ui.fmt_n(loads.files_loaded.sum() if len(loads) else 0))
 cols[1].metric("Rows loaded", ui.fmt_n(loads.rows_loaded.sum() if len(loads) else 0))
 cols[2].metric("Rows quarantined", ui.fmt_n(loads.rows_quarantined.sum() if len(loads) else 0))
-cols[3].metric("Checks passed", f"{passed} of {len(checks)}")
+cols[3].metric("Suspect responses", ui.fmt_n(suspects.n_responses.sum() if len(suspects) else 0),
+               help="Responses that look automated or duplicated: kept, but left out of "
+                    "every score, count and the OMB export.")  # fmt: skip
+cols[4].metric("Checks passed", f"{passed} of {len(checks)}")
 if len(info):
     run = info.iloc[0]
     st.markdown(f"Snapshot `{run.version}` published {run.published_at:%Y-%m-%d %H:%M} UTC "
@@ -47,6 +51,17 @@ ui.table(loads, **{c: COUNT for c in loads.columns if c != "source"
                    and pd.api.types.is_integer_dtype(loads[c])})  # fmt: skip
 st.header("Rows quarantined, by source and reason")
 ui.table(data.quality.quarantine_reasons())
+st.header("Suspect responses, left out of every score")
+if len(suspects):
+    st.markdown(
+        "Screening flags responses that look automated or duplicated (rules and thresholds "
+        "in the seed `screening_rules`; an analyst can turn a rule off or change it for one "
+        "service there). They stay in the warehouse with the reason, and no score, count or "
+        "export includes them."
+    )
+    ui.table(suspects, n_responses=COUNT, n_answers=COUNT)
+else:
+    st.markdown("No response was flagged as automated or duplicated.")
 st.header("Checks of the last pipeline run")
 ui.table(checks)
 with st.expander("The 200 most recent load attempts"):

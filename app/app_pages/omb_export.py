@@ -55,6 +55,14 @@ if preview.empty:
     st.stop()
 st.markdown(f"{len(preview)} rows; {int(preview.suppressed.sum())} suppressed (score hidden, "
            "answers shown).")  # fmt: skip
+suspects = data.export.suspect_responses(scope)
+if len(suspects):
+    rules = ", ".join(f"{n:,} {rule.replace('_', ' ')}" for rule, n in
+                      zip(suspects["rule"], suspects.n_responses, strict=True))  # fmt: skip
+    n = int(suspects.n_responses.sum())
+    st.markdown(f"{n:,} suspect response{'' if n == 1 else 's'} (automated or duplicated: "
+                f"{rules}) {'is' if n == 1 else 'are'} left out of the submission and of "
+                "every number here; the Data quality page lists them.")  # fmt: skip
 # What a reviewer checks first (service, channel, driver, counts, score) before the
 # provider and id columns, which are the same for every row of a service.
 ui.table(preview, column_order=["service_name", "channel", "driver", "answers", "positive",

@@ -68,3 +68,17 @@ def export_check(fiscal_year: int, fiscal_quarter: int) -> tuple[str, pd.DataFra
     columns = ["severity", "rule", "file", "row", "detail"]
     problems = pd.DataFrame(manifest.get("problems", []), columns=columns)
     return manifest.get("status", "not_checked"), problems
+
+
+def suspect_responses(scope: Scope) -> pd.DataFrame:
+    """The quarter's suspect responses (screening) left out of the submission, per rule."""
+    return run(
+        """
+        select suspect_rule as rule, cast(sum(n_responses) as bigint) as n_responses
+        from marts.agg_suspect_responses
+        where fiscal_year = ? and fiscal_quarter = ?
+        group by suspect_rule
+        order by n_responses desc, rule
+        """,
+        (scope.fiscal_year, scope.fiscal_quarter),
+    )

@@ -76,3 +76,18 @@ def check_results() -> pd.DataFrame:
                  asset, check_name
         """
     )
+
+
+def suspect_responses() -> pd.DataFrame:
+    """Responses screening flagged as automated or duplicated and left out of every
+    score, per fiscal quarter, service and rule (newest quarter first)."""
+    return run(
+        """
+        select a.fiscal_year, a.fiscal_quarter, s.service_name, a.suspect_rule as rule,
+               a.n_responses, a.n_answers, a.rule_description
+        from marts.agg_suspect_responses a
+        left join marts.dim_service s using (service_id)
+        order by a.fiscal_year desc, a.fiscal_quarter desc, a.n_responses desc,
+                 s.service_name, a.suspect_rule
+        """
+    )

@@ -58,7 +58,7 @@ def anonymous_share(scope: Scope) -> pd.DataFrame:
                count(*) filter (where is_anonymous) as n_anonymous,
                count(*) filter (where is_anonymous) / nullif(count(*), 0) as share_anonymous
         from marts.fct_response
-        where {where}
+        where {where} and not is_suspect
         """,
         tuple(params),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.queries.common import MIN_N, Scope, conditions
+from app.queries.common import MIN_N, NOT_SUSPECT, Scope, conditions
 from app.queries.engine import run
 
 SENTIMENTS = {  # VADER's conventional cut-offs on the compound score
@@ -54,7 +54,7 @@ def answer_distribution(scope: Scope) -> pd.DataFrame:
           on q.service_id = f.service_id and q.fiscal_year = f.fiscal_year
          and q.fiscal_quarter = f.fiscal_quarter and q.driver = f.driver
          and q.channel = ? and not q.is_suppressed
-        where {where}
+        where {where} and {NOT_SUSPECT.format(key="f.response_key")}
         group by f.driver, d.driver_label, d.driver_order, f.scale, f.answer_value,
                  v.answer_label, v.is_positive, v.is_negative
         qualify sum(count(*)) over (partition by f.driver) >= {MIN_N}
@@ -71,11 +71,14 @@ def question_reach(scope: Scope) -> pd.DataFrame:
     return run(
         f"""
         with responses as (
-            select count(*) as n_responses from marts.fct_response where {where}
+            select count(*) as n_responses from marts.fct_response
+            where {where} and not is_suspect
         ),
         answered as (
             select driver, count(distinct response_key) as n_answered
-            from marts.fct_transaction_feedback where {where} group by driver
+            from marts.fct_transaction_feedback
+            where {where} and {NOT_SUSPECT.format(key="response_key")}
+            group by driver
         )
         select d.driver_label, d.driver_order, a.n_answered, r.n_responses,
                a.n_answered / nullif(r.n_responses, 0) as share_answered
@@ -163,7 +166,7 @@ def recent_comments(
         select r.submitted_at, c.channel_label as channel, r.comment_sentiment, r.comment
         from marts.fct_response r
         left join marts.dim_channel c on c.channel = r.channel
-        where {where} and r.comment is not null and r.comment <> '' {extra}
+        where {where} and r.comment is not null and r.comment <> '' and not r.is_suspect {extra}
         order by r.submitted_at desc
         limit ?
         """,

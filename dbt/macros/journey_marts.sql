@@ -205,7 +205,10 @@ linked as (
         on responses.service_id = services.service_id
     left join cases
         on responses.case_id = cases.case_id
-    where responses.case_id is not null or responses.journey_stage_key is not null
+    where
+        (responses.case_id is not null or responses.journey_stage_key is not null)
+        -- suspect responses (screening) are left out; NULL (a unit test's row) is not
+        and not coalesce(responses.is_suspect, false)
 
 ),
 
@@ -260,7 +263,8 @@ select * from aggregated
     The inputs of the journey marts, as CTEs `journey_events` and `journey_feedback`
     (responses with a case), restricted on an incremental build to the cases the
     batch touched: a case with new events, with a new or re-delivered response, or
-    that a re-delivered response left (replaced_responses). Those cases are rebuilt
+    that a re-delivered response left (replaced_responses), or with a response whose
+    screening flag changed (screening_changes). Those cases are rebuilt
     whole (delete+insert by case_id); `case_loads` holds each case's newest input load
     time, the marts' `_loaded_at` and cursor. Ends with a comma.
 -#}
@@ -278,6 +282,9 @@ touched_cases as (
     union
     select case_id from {{ replaced_responses_relation() }}
     where replaced_at > {{ after }} and case_id is not null
+    union
+    select case_id from {{ screening_changes_relation() }}
+    where changed_at > {{ after }} and case_id is not null
 
 ),
     {%- endif %}

@@ -26,7 +26,8 @@ responses as (
         _loaded_at,
         {{ fiscal_quarter_index('fiscal_year', 'fiscal_quarter') }} as quarter_index
     from {{ responses }}
-    where customer_key is not null
+    -- suspect responses (screening) are left out; a NULL flag (a unit test's row) is not suspect
+    where customer_key is not null and not coalesce(is_suspect, false)
 
 ),
 
@@ -114,7 +115,7 @@ channel_first_uses as (
         channel,
         min({{ fiscal_quarter_index('fiscal_year', 'fiscal_quarter') }}) as first_quarter_index
     from {{ responses }}
-    where customer_key is not null
+    where customer_key is not null and not coalesce(is_suspect, false)
     group by customer_key, channel
 
 ),
@@ -251,7 +252,8 @@ select * from final
 {#-
     The responses of identified customers, as CTE `relationship_responses`; on an
     incremental build only those of the customers the batch touched (a new or
-    re-delivered response, or one a re-delivered response left: replaced_responses).
+    re-delivered response, or one a re-delivered response left: replaced_responses, or
+    one whose screening flag changed: screening_changes).
     Those customers are rebuilt whole (delete+insert by customer_key). Ends with a comma.
 -#}
 {% macro relationship_inputs() -%}
@@ -266,6 +268,9 @@ touched_customers as (
     union
     select customer_key from {{ replaced_responses_relation() }}
     where replaced_at > {{ after }} and customer_key is not null
+    union
+    select customer_key from {{ screening_changes_relation() }}
+    where changed_at > {{ after }} and customer_key is not null
 
 ),
     {%- endif %}

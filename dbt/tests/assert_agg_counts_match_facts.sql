@@ -3,7 +3,8 @@
 
 -- The quarterly aggregates add up to the facts: per service x quarter x driver, the
 -- `all` row's n and n_positive equal the fact counts, and so do the sums over the
--- channel rows; agg_response_rates' `all` responses equal fct_response's count.
+-- channel rows; agg_response_rates' `all` responses equal fct_response's count. Suspect
+-- responses (screening) are in the facts and in none of the aggregates.
 with
 
 facts as (
@@ -16,6 +17,12 @@ facts as (
         count(*) as n,
         sum(case when is_positive then 1 else 0 end) as n_positive
     from {{ ref('fct_transaction_feedback') }}
+    where
+        response_key not in (
+            select suspects.response_key
+            from {{ ref('fct_response') }} as suspects
+            where suspects.is_suspect
+        )
     group by service_id, fiscal_year, fiscal_quarter, driver
 
 ),
@@ -60,7 +67,9 @@ score_mismatches as (
 
 n_responses as (
 
-    select count(*) as n from {{ ref('fct_response') }}
+    select count(*) as n
+    from {{ ref('fct_response') }}
+    where not is_suspect
 
 ),
 

@@ -1,8 +1,9 @@
 -- Shown in Dagster as a check on fct_relationship.
 {{ config(meta={'dagster': {'ref': {'name': 'fct_relationship'}}}) }}
 
--- fct_relationship holds every identified response exactly once, and no anonymous one:
--- its interactions add up to fct_response's responses with a customer key.
+-- fct_relationship holds every identified response exactly once, and no anonymous or
+-- suspect one (screening): its interactions add up to fct_response's responses with a
+-- customer key that are not suspect.
 with
 
 relationship as (
@@ -16,7 +17,7 @@ responses as (
 
     select count(*) as n_identified
     from {{ ref('fct_response') }}
-    where customer_key is not null
+    where customer_key is not null and not is_suspect
 
 )
 

@@ -292,7 +292,7 @@ def _response_rows() -> tuple[list[dict], list[dict]]:
         at = ts(2025, 12, day)
         responses.append(dict(base, response_key=key, channel=ch, customer_key=cust,
                               is_anonymous=cust is None, submitted_at=at, comment=comment,
-                              comment_sentiment=sent))  # fmt: skip
+                              comment_sentiment=sent, is_suspect=False))  # fmt: skip
         for driver, scale, value in (("trust", "likert5", trust),
                                      ("satisfaction", "likert5", sat),
                                      ("ease", "indicator", ease)):  # fmt: skip
@@ -308,9 +308,22 @@ def _response_rows() -> tuple[list[dict], list[dict]]:
     for key in ("r90", "r91"):
         responses.append(dict(base, service_id="irs-refund-status", agency_code="TREAS",
                               response_key=key, channel="web", customer_key=None,
-                              is_anonymous=True, submitted_at=ts(2025, 11, 1)))  # fmt: skip
+                              is_anonymous=True, submitted_at=ts(2025, 11, 1),
+                              is_suspect=False))  # fmt: skip
+    # A suspect response (screening: link spam): in the facts, in no count, score or list.
+    spam = dict(base, response_key=SUSPECT_KEY, channel="web", customer_key=None,
+                is_anonymous=True, submitted_at=ts(2025, 12, 20), comment=SUSPECT_COMMENT,
+                comment_sentiment=0.0, is_suspect=True, suspect_rule="url_spam",
+                suspect_reason="comment with 2 web links")  # fmt: skip
+    responses.append(spam)
+    answers.append(dict(base, response_key=SUSPECT_KEY, channel="web", customer_key=None,
+                        submitted_at=spam["submitted_at"], driver="trust", scale="likert5",
+                        answer_value=1, is_positive=False, is_negative=True))  # fmt: skip
     return responses, answers
 
+
+SUSPECT_KEY = "r99"
+SUSPECT_COMMENT = "cheap loans http://spam.example www.spam.example"
 
 # Student-aid journey map, FY2026 Q1: (stage, order, label, entered, completed,
 # abandoned, open, dwell, answers, positive, sentiment, pain point)
@@ -620,6 +633,18 @@ def rows() -> dict[str, list[dict]]:
                 answers_quarantined=0,
                 started_at=ts(2026, 1, 12, 1),
                 finished_at=ts(2026, 1, 12, 3),
+            ),
+        ],  # fmt: skip
+        "marts.agg_suspect_responses": [
+            dict(
+                service_id="fsa-fafsa",
+                fiscal_year=FY,
+                fiscal_quarter=FQ,
+                suspect_rule="url_spam",
+                rule_description="The comment carries web links.",
+                n_responses=1,
+                n_answers=1,
+                last_submitted_at=ts(2025, 12, 20),
             ),
         ],  # fmt: skip
         "marts.agg_quarantine_reasons": [

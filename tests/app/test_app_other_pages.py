@@ -100,6 +100,8 @@ def test_data_quality_counts_files_quarantine_and_checks():
     assert shown["Rows loaded"][0] == str(sum(f["rows_loaded"] for f in loads))
     assert shown["Rows quarantined"][0] == str(sum(f["rows_quarantined"] for f in loads))
     assert shown["Checks passed"][0] == "1 of 2"
+    assert shown["Suspect responses"][0] == "1"  # left out of every score
+    assert frame(at, "rule").set_index("rule").loc["url_spam", "n_responses"] == 1
     reasons = frame(at, "reason").set_index("reason")
     assert reasons.loc["unknown queue", "n_rows"] == 5
     assert set(frame(at, "last_delivered_at").source) == {"contact_center", "touchpoints"}
@@ -128,6 +130,7 @@ def test_omb_export_preview_and_missing_export_note():
     assert "66.666" not in " ".join(all_cells(at))  # 6 of 9: no unrounded score either
     assert "cxwh export --fiscal-year 2026 --quarter 1" in texts(at)
     assert not at.get("download_button")
+    assert "1 suspect response (automated or duplicated: 1 url spam) is left out" in texts(at)
 
 
 def test_omb_export_offers_the_written_files(snapshot):

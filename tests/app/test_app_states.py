@@ -127,6 +127,11 @@ def test_registered_queries_return_the_fixture_numbers(snapshot):
     labels = {d: lbl for d, lbl, _o in DRIVERS}
     assert reach.to_dict() == {labels[d]: len(a) for d, a in answers.items()}
     assert set(q["service.recent_comments"].comment) == {r[6] for r in RESPONSES if r[6]}
+    # the suspect response (screening) is in the facts but in none of the numbers above
+    # (its trust answer would be one more in the distribution and the reach), only here:
+    suspects = q["quality.suspect_responses"]
+    assert list(zip(suspects.rule, suspects.n_responses, strict=True)) == [("url_spam", 1)]
+    assert q["export.suspect_responses"].n_responses.tolist() == [1]
 
     stages = q["journeys.journey_stages"].sort_values("stage_order")
     assert list(stages.n_entered) == [s[3] for s in sorted(STAGES, key=lambda s: s[1])]

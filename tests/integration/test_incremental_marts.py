@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -31,7 +32,8 @@ pytestmark = pytest.mark.slow
 MARTS = (
     "fct_response", "fct_transaction_feedback", "fct_journey", "fct_journey_stage",
     "fct_relationship", "agg_quarterly_service_scores", "agg_journey_stage_quarterly",
-    "agg_response_rates", "fct_file_loads", "agg_quarantine_reasons",
+    "agg_response_rates", "fct_file_loads", "agg_quarantine_reasons", "agg_key_drivers",
+    "agg_suspect_responses",
 )  # fmt: skip
 TP_HEADER = (
     "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"
@@ -193,6 +195,50 @@ def _corrections(landing: Path) -> str:
     return "".join(json.dumps(r) + "\n" for r in out)
 
 
+def _suspects(landing: Path) -> tuple[str, str]:
+    """Planted suspect responses (screening): for a signed-in agency response already
+    loaded, the same answers and comment from the same customer a minute EARLIER (the
+    loaded one becomes the repeat: its flag changes), and a burst of 60 Touchpoints
+    submissions from one page in five minutes."""
+    # each record as it stands after every delivery (later delivery wins: file time, path)
+    latest: dict[str, dict] = {}
+    files = sorted((landing / "agency_api").rglob("*.jsonl"), key=lambda p: (p.stat().st_mtime, p))
+    for path in files:
+        for line in path.read_text(errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and isinstance(record.get("response_id"), str):
+                latest[record["response_id"]] = dict(record, _path=path)
+    this_run = landing / "agency_api" / "more", landing / "agency_api" / "fix"
+    record = next(
+        {k: v for k, v in r.items() if k != "_path"}
+        for r in latest.values()
+        if not r["_path"].is_relative_to(this_run[0])
+        and not r["_path"].is_relative_to(this_run[1])  # loaded in the first run
+        and r.get("answers")
+        and (r.get("customer") or {}).get("id")
+        and isinstance(r.get("submitted_at"), str)
+        and r["submitted_at"].endswith("Z")
+    )
+    at = datetime.fromisoformat(record["submitted_at"].replace("Z", "+00:00"))
+    earlier = dict(record, response_id=record["response_id"] + "-EARLY",
+                   submitted_at=(at - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))  # fmt: skip
+    start = datetime(2025, 2, 3, 4, tzinfo=UTC)
+    burst = "".join(
+        f"{880000 + i},F-BURST,a11,irs-refund-status,web,"
+        f"{(start + timedelta(seconds=5 * i)).strftime('%Y-%m-%dT%H:%M:%SZ')},"
+        "https://www.irs.gov/refunds,UA,,1,1,1,1,1,1,1,\n"
+        for i in range(60)
+    )
+    header = (
+        "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"
+        "satisfaction,trust,effectiveness,ease,efficiency,transparency,employee,comment\n"
+    )
+    return json.dumps(earlier) + "\n", header + burst
+
+
 def test_incremental_marts_equal_a_full_rebuild(warehouse):
     landing = warehouse.landing_dir
     latest = max(p.stat().st_mtime for p in landing.rglob("*") if p.is_file())
@@ -210,6 +256,9 @@ def test_incremental_marts_equal_a_full_rebuild(warehouse):
             os.utime(target, (latest + 120, latest + 120))
     _deliver(landing / "agency_api" / "fix" / "corrections.jsonl", _corrections(landing),
              latest + 180)  # fmt: skip
+    early, burst = _suspects(landing)
+    _deliver(landing / "agency_api" / "fix" / "early.jsonl", early, latest + 190)
+    _deliver(landing / "touchpoints" / "fix" / "burst.csv", burst, latest + 190)
     assert main(["pipeline"]) == 0
     incremental = _all(warehouse.data_dir)
     with open_warehouse(warehouse.data_dir) as con:
@@ -219,7 +268,16 @@ def test_incremental_marts_equal_a_full_rebuild(warehouse):
         cells = con.execute(
             "select count(*) from marts_db.intermediate.replaced_answer_cells"
         ).fetchone()
+        suspects = dict(con.execute(
+            "select suspect_rule, count(*) from marts.fct_response where is_suspect group by 1"
+        ).fetchall())  # fmt: skip
+        changed = con.execute(
+            "select count(*) from marts_db.intermediate.screening_changes"
+        ).fetchone()
     assert replaced[0] == 5 and cells[0] > 0  # the corrections took the replacement path
+    # the planted suspects were found, and the repeat loaded in the first run changed flag
+    assert suspects == {"duplicate_answers": 1, "submission_burst": 60}
+    assert changed[0] == 1
 
     rebuilt = _copy_databases(warehouse, warehouse.data_dir / "rebuilt")
     env = {**os.environ, "CX_DATA_DIR": str(rebuilt)}

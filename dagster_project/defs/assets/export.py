@@ -104,6 +104,8 @@ def write_export(fiscal_year: int, fiscal_quarter: int, settings: Settings | Non
                 # ready / review (warnings only) / not_ready (an error): export_validation
                 "status": export_validation.status(problems),
                 "problems": export_validation.as_json(problems),
+                # responses screening flagged as automated or duplicated: not submitted
+                "suspect_responses_excluded": _suspects(con, fiscal_year, fiscal_quarter),
                 "source": _source_info(con, settings),
                 "files": files,
             }
@@ -220,6 +222,22 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _suspects(con: duckdb.DuckDBPyConnection, fiscal_year: int, fiscal_quarter: int) -> dict:
+    """The quarter's suspect responses (screening) left out of the upload: how many in
+    all, by rule and by service."""
+    rows = con.execute(
+        "select service_id, suspect_rule, count(*) from marts.fct_response where is_suspect"
+        " and fiscal_year = ? and fiscal_quarter = ? group by all order by all",
+        [fiscal_year, fiscal_quarter],
+    ).fetchall()
+    by_rule: dict[str, int] = {}
+    by_service: dict[str, int] = {}
+    for service, rule, n in rows:
+        by_rule[rule] = by_rule.get(rule, 0) + n
+        by_service[service] = by_service.get(service, 0) + n
+    return {"total": sum(by_rule.values()), "by_rule": by_rule, "by_service": by_service}
 
 
 def _source_info(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict:

@@ -24,6 +24,9 @@ touchpoints as (
         service_id,
         channel,
         'touchpoints/' || form_id as touchpoint,
+        -- the page the form was on, without its query string or fragment (they can
+        -- carry personal data); suspect-response screening counts bursts per page
+        nullif(lower(trim(regexp_replace(page, '[?#].*$', ''))), '') as page,
         -- a11_v2 asks trust as thumbs; the legacy and radio forms ask 1-5.
         case when form_kind = 'a11_v2' then 'thumbs_up_down' else 'likert_scale' end
             as survey_type,
@@ -58,6 +61,7 @@ agency_api as (
         service_id,
         channel,
         'agency_api' as touchpoint,
+        cast(null as varchar) as page,
         case
             when {{ any_element_has('answers', 'scale', "'thumbs'") }} then 'thumbs_up_down'
             else 'likert_scale'
@@ -86,6 +90,7 @@ contact_center as (
         service_id,
         'phone' as channel,
         'contact_center/' || queue as touchpoint,
+        cast(null as varchar) as page,
         'likert_scale' as survey_type,
         cast(null as varchar) as case_id,
         cast(null as varchar) as stage_key,
@@ -125,6 +130,7 @@ enriched as (
         services.agency_code,
         unioned.channel,
         unioned.touchpoint,
+        unioned.page,
         unioned.survey_type,
         unioned.case_id,
         -- a stage links to a journey only when it is a stage of the service's journey

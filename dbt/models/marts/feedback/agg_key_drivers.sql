@@ -12,7 +12,8 @@ trust as (
         response_key,
         trust_is_positive
     from {{ ref('fct_response') }}
-    where trust_is_positive is not null
+    -- suspect responses (screening) are in no score
+    where trust_is_positive is not null and not is_suspect
 
 ),
 

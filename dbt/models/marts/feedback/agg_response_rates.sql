@@ -12,6 +12,7 @@ responses as (
         coalesce(channel, 'all') as channel,  -- channel is never NULL in the fact
         count(*) as n_responses
     from {{ ref('fct_response') }}
+    where not is_suspect  -- suspect responses (screening) are not respondents
     -- rollup (channel): each channel, then the 'all' row over every channel
     group by service_id, fiscal_year, fiscal_quarter, rollup(channel)
 

@@ -2,7 +2,9 @@
 -- last build are (re)computed; a re-delivered record comes back from raw with a new
 -- _loaded_at and replaces its earlier row (delete+insert on response_key). Its answer
 -- count comes from fct_transaction_feedback (built first, from the same batch), its
--- comment sentiment from the batch's comments only.
+-- comment sentiment from the batch's comments only. Rows are inserted unflagged; the
+-- post-hook screens what the batch touched (macros/screening.sql, seed screening_rules)
+-- and sets is_suspect / suspect_rule / suspect_reason.
 -- The view int_responses_comment_sentiment shares the sentiment macro (its unit test pins it):
 -- depends_on: {{ ref('int_responses_comment_sentiment') }}
 {{
@@ -15,8 +17,12 @@
             "{{ record_incremental_batch() }}",
             "{{ record_replaced_responses() }}",
         ],
+        post_hook=["{{ screen_responses() }}"],
     )
 }}
+
+{%- set answer_pair =
+    "answers.driver || '=' || coalesce(cast(answers.answer_value as varchar), '')" %}
 
 with
 
@@ -30,14 +36,17 @@ responses as (
 answer_counts as (
 
     select
-        response_key,
+        answers.response_key,
         count(*) as n_answers,
-        sum(case when is_positive then 1 else 0 end) as n_positive,
+        sum(case when answers.is_positive then 1 else 0 end) as n_positive,
         -- a response answers trust at most once (unique response x driver)
-        max(case when driver = 'trust' then cast(is_positive as integer) end) as trust_positive
-    from {{ ref('fct_transaction_feedback') }}
-    {{ incremental_cursor_filter() }}
-    group by response_key
+        max(case when answers.driver = 'trust' then cast(answers.is_positive as integer) end)
+            as trust_positive,
+        -- the set of (driver, value) pairs, whatever their order
+        {{ unordered_hash_agg(answer_pair) }} as answers_hash
+    from {{ ref('fct_transaction_feedback') }} as answers
+    {{ incremental_cursor_filter('answers._loaded_at') }}
+    group by answers.response_key
 
 ),
 
@@ -52,6 +61,7 @@ select
     responses.agency_code,
     responses.channel,
     responses.touchpoint,
+    responses.page,
     responses.survey_type,
     responses.case_id,
     responses.journey_id,
@@ -66,6 +76,14 @@ select
     cast(answer_counts.trust_positive = 1 as boolean) as trust_is_positive,
     responses.comment,
     sentiment.comment_sentiment,
+    -- answers and comment as one value, for the duplicate-answers screening rule
+    md5(
+        coalesce(cast(answer_counts.answers_hash as varchar), '') || '|'
+        || coalesce(responses.comment, '')
+    ) as answers_signature,
+    false as is_suspect,
+    cast(null as varchar) as suspect_rule,
+    cast(null as varchar) as suspect_reason,
     responses._source_file,
     responses._row_number,
     responses._loaded_at

@@ -4,7 +4,9 @@
 -- A view: the export reads one quarter of it, so nothing is copied at build time.
 
 with responses as (
+    -- suspect responses (screening) are not submitted; the manifest counts them
     select * from {{ ref('fct_response') }}
+    where not is_suspect
 ),
 
 channels as (

@@ -16,10 +16,13 @@
             where customer_key in (
                 select customer_key from {{ replaced_responses_relation() }}
                 where replaced_at > {{ incremental_batch_since(this.identifier) }}
+                union
+                select customer_key from {{ screening_changes_relation() }}
+                where changed_at > {{ incremental_batch_since(this.identifier) }}
             )
                 and customer_key not in (
                     select customer_key from {{ ref('fct_response') }}
-                    where customer_key is not null
+                    where customer_key is not null and not is_suspect
                 )
             {% endif %}",
         ],

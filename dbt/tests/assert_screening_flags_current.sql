@@ -1,0 +1,45 @@
+-- Shown in Dagster as a check on fct_response.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_response'}}}) }}
+
+-- The flags fct_response keeps (set by its post-hook) are those a fresh screening gives
+-- now: the incremental screening missed nothing and left nothing stale. Scope (as the
+-- other reconciliations, macros/recent_rows.sql): after an increment, the customers and
+-- page-quarters the batch touched, each screened whole; after a full build, with
+-- --full-refresh or `--vars '{full_tests: true}'`, every response.
+with
+
+scope as (
+
+    {{ screening_scope(ref('fct_response')) }}
+
+),
+
+screened as (
+
+    {{ screening_flags('scope') }}
+
+),
+
+kept as (
+
+    select
+        scope.response_key,
+        scope.suspect_rule,
+        scope.suspect_reason
+    from scope
+    where scope.is_suspect
+
+)
+
+select
+    coalesce(kept.response_key, screened.response_key) as response_key,
+    kept.suspect_rule as kept_rule,
+    screened.suspect_rule as screened_rule,
+    kept.suspect_reason as kept_reason,
+    screened.suspect_reason as screened_reason
+from kept
+full outer join screened
+    on kept.response_key = screened.response_key
+where
+    kept.suspect_rule is distinct from screened.suspect_rule
+    or kept.suspect_reason is distinct from screened.suspect_reason

@@ -1,0 +1,179 @@
+"""Suspect-response screening through the real pipeline, on a landing zone written here.
+
+IRS "file a return", web, FY2025 Q3 (May 2025), trust answers:
+- 30 genuine Touchpoints submissions, one an hour from one page: 24 agree (5), 6 not (2);
+- a burst: 60 submissions from another page within five minutes, all "strongly disagree";
+- agency API: customer C-1 sends the same answer and comment twice, three minutes
+  apart (the repeat is suspect); C-2's comment is two links (suspect); C-3 agrees.
+
+Counted by hand: 94 trust answers, 27 positive (28.7) without screening; with it the 62
+suspect answers (60 + 1 + 1) are out: 32 answers, 26 positive, 81.25. A second
+delivery brings C-1's same answer two minutes before the first one, which makes the
+first one a repeat too: that response, loaded in the earlier run, changes flag.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.cli.main import main
+from dagster_project.core.publish import current_snapshot
+from dagster_project.core.settings import get_settings
+from dagster_project.core.warehouse import open_warehouse
+from dagster_project.defs.assets.export import write_export
+
+pytestmark = pytest.mark.slow
+
+SERVICE = "irs-file-return"
+TP_HEADER = (
+    "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"
+    "satisfaction,trust,effectiveness,ease,efficiency,transparency,employee,comment\n"
+)
+UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"
+
+
+def _touchpoints() -> str:
+    rows = []
+    start = datetime(2025, 5, 1, 8, tzinfo=UTC)
+    for i in range(30):  # genuine: one an hour
+        at = (start + timedelta(hours=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        trust = 5 if i < 24 else 2
+        rows.append(f"{i + 1},F-1,a11,{SERVICE},web,{at},https://www.irs.gov/file?ref=mail{i},"
+                    f"{UA},,,{trust},,,,,,")  # fmt: skip
+    burst = datetime(2025, 5, 10, 3, tzinfo=UTC)
+    for i in range(60):  # a burst: 60 in five minutes from one page
+        at = (burst + timedelta(seconds=5 * i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        rows.append(
+            f"{100 + i},F-1,a11,{SERVICE},web,{at},https://www.irs.gov/refund,{UA},,,1,,,,,,"
+        )
+    return TP_HEADER + "\n".join(rows) + "\n"
+
+
+def _api(response_id: str, customer: str, at: str, value: str, comment: str | None) -> str:
+    return json.dumps({
+        "response_id": response_id, "service_id": SERVICE, "channel": "web",
+        "submitted_at": at, "customer": {"id": customer}, "case_id": None, "stage": None,
+        "answers": [{"driver": "trust", "scale": "likert5", "value": value}],
+        "comment": comment,
+    }) + "\n"  # fmt: skip
+
+
+def _deliver(path: Path, text: str, when: float) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    os.utime(path, (when, when))
+
+
+def _trust_cell(data_dir: Path) -> tuple[int, int, float]:
+    with open_warehouse(data_dir) as con:
+        return con.execute(
+            "select n, n_positive, score from marts.agg_quarterly_service_scores where "
+            "service_id = ? and fiscal_year = 2025 and fiscal_quarter = 3 and channel = 'web' "
+            "and driver = 'trust'",
+            [SERVICE],
+        ).fetchone()
+
+
+def _flags(data_dir: Path) -> dict[str, str | None]:
+    with open_warehouse(data_dir) as con:
+        return dict(con.execute(
+            "select source_record_id, suspect_rule from marts.fct_response where is_suspect "
+            "or source = 'agency_api'"
+        ).fetchall())  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory):
+    data = tmp_path_factory.mktemp("screening")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CX_DATA_DIR", str(data))
+    mp.setenv("DAGSTER_HOME", str(data / "dagster_home"))
+    settings = get_settings()
+    when = datetime(2025, 6, 1, tzinfo=UTC).timestamp()
+    _deliver(settings.landing_dir / "touchpoints" / "tp1.csv", _touchpoints(), when)
+    api = (
+        _api("A-1", "C-1", "2025-05-12T10:00:00Z", "4", "Quick and clear.")
+        + _api("A-2", "C-1", "2025-05-12T10:03:00Z", "4", "Quick and clear.")
+        + _api("A-3", "C-2", "2025-05-12T11:00:00Z", "2",
+               "see https://deals.example/x and https://deals.example/y")
+        + _api("A-4", "C-3", "2025-05-13T09:00:00Z", "5", None)
+    )  # fmt: skip
+    _deliver(settings.landing_dir / "agency_api" / "api1.jsonl", api, when + 60)
+    yield settings
+    mp.undo()
+
+
+def test_suspect_responses_are_flagged_kept_and_left_out_of_the_score(landing):
+    assert main(["pipeline"]) == 0
+    # kept, with the flag: every response is in the fact
+    with open_warehouse(landing.data_dir) as con:
+        total, pages = con.execute(
+            "select count(*), count(distinct page) filter (where source = 'touchpoints') "
+            "from marts.fct_response"
+        ).fetchone()
+        by_rule = dict(con.execute(
+            "select suspect_rule, n_responses from marts.agg_suspect_responses"
+        ).fetchall())  # fmt: skip
+        reasons = [r for (r,) in con.execute(
+            "select suspect_reason from marts.fct_response where is_suspect").fetchall()]  # fmt: skip
+    assert total == 94
+    assert pages == 2  # query strings are cut: 30 "?ref=mail<i>" are one page, + the burst's
+    assert by_rule == {"submission_burst": 60, "duplicate_answers": 1, "url_spam": 1}
+    assert not any("deals.example" in r or "Quick" in r for r in reasons)  # no content
+    flags = _flags(landing.data_dir)
+    assert {k: flags[k] for k in ("A-1", "A-2", "A-3", "A-4")} == {
+        "A-1": None, "A-2": "duplicate_answers", "A-3": "url_spam", "A-4": None,
+    }  # fmt: skip
+    # the score: 26 of 32 (81.25), not 27 of 94 (28.7)
+    n, positive, score = _trust_cell(landing.data_dir)
+    assert (n, positive) == (32, 26)
+    assert score == pytest.approx(100 * 26 / 32)
+
+    # the published snapshot and the OMB export leave them out as well
+    with duckdb.connect(str(current_snapshot(landing)), read_only=True) as con:
+        assert con.execute(
+            "select sum(n_responses) from marts.agg_suspect_responses").fetchone()[0] == 62  # fmt: skip
+    manifest = json.loads((write_export(2025, 3, landing) / "manifest.json").read_text())
+    assert manifest["suspect_responses_excluded"] == {
+        "total": 62,
+        "by_rule": {"duplicate_answers": 1, "submission_burst": 60, "url_spam": 1},
+        "by_service": {SERVICE: 62},
+    }
+    with open_warehouse(landing.data_dir) as con:
+        submitted = con.execute(
+            "select count(*) from marts.fct_omb_survey_responses where fiscal_year = 2025"
+        ).fetchone()[0]
+    assert submitted == 94 - 62
+
+
+def test_a_later_delivery_changes_an_earlier_responses_flag(landing):
+    """C-1's same answer, delivered now but sent two minutes before A-1: A-1 becomes the
+    repeat. The trust cell keeps 32 answers (A-0 in, A-1 out), the relationship mart
+    counts C-1's one genuine answer, and the stored flags equal a fresh screening of
+    every response (assert_screening_flags_current ran in the build)."""
+    latest = max(p.stat().st_mtime for p in landing.landing_dir.rglob("*") if p.is_file())
+    _deliver(landing.landing_dir / "agency_api" / "api2.jsonl",
+             _api("A-0", "C-1", "2025-05-12T09:58:00Z", "4", "Quick and clear."),
+             latest + 60)  # fmt: skip
+    assert main(["pipeline"]) == 0
+    flags = _flags(landing.data_dir)
+    assert {k: flags[k] for k in ("A-0", "A-1", "A-2")} == {
+        "A-0": None, "A-1": "duplicate_answers", "A-2": "duplicate_answers",
+    }  # fmt: skip
+    assert _trust_cell(landing.data_dir)[:2] == (32, 26)
+    with open_warehouse(landing.data_dir) as con:
+        changed = con.execute(
+            "select count(*) from marts_db.intermediate.screening_changes"
+        ).fetchone()[0]
+        trust_n = con.execute(
+            "select sum(trust_n) from marts.fct_relationship r join marts.fct_response f "
+            "using (customer_key) where f.source_record_id = 'A-0'"
+        ).fetchone()[0]
+    assert changed == 1  # A-1's flag changed: its customer's marts were rebuilt
+    assert trust_n == 1
