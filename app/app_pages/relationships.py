@@ -30,7 +30,14 @@ st.markdown("Tenure and agency views cover every service of every agency; the an
 if tenure.empty:
     st.info("No identified customers this quarter.")
     st.stop()
-columns = ["customer_group", "n_customers", "trust_n", "trust_positive", "trust_score"]
+columns = [
+    "customer_group",
+    "n_customers",
+    "trust_n",
+    "trust_positive",
+    "trust_score",
+    "why_suppressed",
+]
 left, right = st.columns(2)
 with left:
     fig, alt = charts.trust_groups(tenure, "Trust by tenure (quarters since first seen)")

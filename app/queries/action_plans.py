@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.queries.common import MIN_N, Scope, conditions
+from app.queries.common import Scope, conditions
 from app.queries.engine import run
 
 
@@ -17,13 +17,14 @@ def initiatives(scope: Scope) -> pd.DataFrame:
                d.driver_label as target_driver, p.owner, p.start_date, p.status,
                p.milestones_done, p.milestones_total, p.next_milestone,
                p.next_milestone_due, p.n_before,
-               case when p.n_before >= {MIN_N} then p.score_before end as score_before,
+               -- the mart's flags: too few answers, or a suppressed quarter in the window
+               case when not p.is_before_suppressed then p.score_before end as score_before,
                p.n_since,
-               case when p.n_since >= {MIN_N} then p.score_since end as score_since,
-               case when p.n_before >= {MIN_N} and p.n_since >= {MIN_N} then p.score_change end
-                   as score_change,
-               case when p.n_before >= {MIN_N} and p.n_since >= {MIN_N} then p.is_change_significant
-               end as is_change_significant
+               case when not p.is_since_suppressed then p.score_since end as score_since,
+               case when not p.is_before_suppressed and not p.is_since_suppressed
+                    then p.score_change end as score_change,
+               case when not p.is_before_suppressed and not p.is_since_suppressed
+                    then p.is_change_significant end as is_change_significant
         from marts.agg_action_plan_progress p
         left join marts.dim_service s on s.service_id = p.service_id
         left join marts.dim_driver d on d.driver = p.target_driver

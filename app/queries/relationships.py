@@ -4,48 +4,34 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.queries.common import MIN_N, Scope, conditions
+from app.queries.common import Scope, conditions
 from app.queries.engine import run
 
-_TENURE = """
-    case when tenure_quarters = 0 then '0: first quarter'
-         when tenure_quarters = 1 then '1 quarter'
-         when tenure_quarters <= 3 then '2–3 quarters'
-         when tenure_quarters <= 7 then '4–7 quarters'
-         else '8+ quarters' end
-"""
-_AGENCIES = """
-    case when n_agencies_to_date <= 1 then '1 agency'
-         when n_agencies_to_date = 2 then '2 agencies'
-         else '3+ agencies' end
-"""
-_NEW = "case when is_new_customer then 'New this quarter' else 'Returning' end"
-# grouping -> (label, sort key): the buckets are fixed so that quarters compare.
-GROUPINGS = {
-    "tenure": (_TENURE, "min(tenure_quarters)"),
-    "agencies": (_AGENCIES, "min(n_agencies_to_date)"),
-    "new_vs_returning": (_NEW, "min(case when is_new_customer then 0 else 1 end)"),
-}
+BREAKDOWNS = ("tenure", "agencies", "new_vs_returning")
 
 
 def trust_by(scope: Scope, grouping: str) -> pd.DataFrame:
-    """Customers and their trust answers this quarter, by a fixed grouping."""
-    label_sql, sort_sql = GROUPINGS[grouping]  # KeyError outside the allow-list
+    """Customers and their trust answers this quarter by one breakdown
+    (marts.agg_relationship_trust_groups): a suppressed group (too few answers, or one
+    the other groups and the total would give away) shows its n only."""
+    if grouping not in BREAKDOWNS:
+        raise KeyError(grouping)
     return run(
-        f"""
-        select {label_sql} as customer_group,
-               count(*) as n_customers,
-               cast(sum(trust_n) as bigint) as trust_n,
-               case when sum(trust_n) >= {MIN_N}
-                    then cast(sum(trust_positive) as bigint) end as trust_positive,
-               case when sum(trust_n) >= {MIN_N}
-                    then 100.0 * sum(trust_positive) / sum(trust_n) end as trust_score
-        from marts.fct_relationship
-        where fiscal_year = ? and fiscal_quarter = ?
-        group by 1
-        order by {sort_sql}, customer_group
+        """
+        select g.customer_group, g.n_customers, g.trust_n,
+               case when not g.is_suppressed then g.trust_positive end as trust_positive,
+               case when not g.is_suppressed then g.trust_score end as trust_score,
+               g.is_suppressed,
+               case g.suppression_reason
+                 when 'primary' then 'fewer than ' || r.min_reportable_n || ' answers'
+                 when 'complementary' then 'would reveal a suppressed group through the totals'
+               end as why_suppressed
+        from marts.agg_relationship_trust_groups g
+        cross join marts.dim_reporting_rules r
+        where g.fiscal_year = ? and g.fiscal_quarter = ? and g.breakdown = ?
+        order by g.group_order
         """,
-        (scope.fiscal_year, scope.fiscal_quarter),
+        (scope.fiscal_year, scope.fiscal_quarter, grouping),
     )
 
 

@@ -127,17 +127,23 @@ def channel_breakdown(scope: Scope) -> pd.DataFrame:
 def key_drivers(scope: Scope) -> pd.DataFrame:
     """Which drivers move trust (marts.agg_key_drivers): per driver, the difference in
     trust-positive share between a positive and a non-positive answer with its 95 %
-    Wald interval, and phi; a suppressed driver (too few paired responses) has its n
-    only. Largest difference first."""
+    Wald interval, and phi; a suppressed driver (a group of too few responses, or a
+    channel the total would give away) has its n only, and says why. Largest
+    difference first."""
     return run(
         """
         select d.driver_label, d.driver_order, k.n_paired as n,
                k.n_driver_positive, k.n_driver_not_positive,
                k.trust_share_if_positive, k.trust_share_if_not_positive, k.difference,
                k.difference_ci_low as diff_ci_low, k.difference_ci_high as diff_ci_high,
-               k.phi, k.is_suppressed
+               k.phi, k.is_suppressed,
+               case k.suppression_reason
+                 when 'primary' then 'a group of fewer than ' || r.min_reportable_n || ' responses'
+                 when 'complementary' then 'would reveal a suppressed channel through the total'
+               end as why_suppressed
         from marts.agg_key_drivers k
         join marts.dim_driver d using (driver)
+        cross join marts.dim_reporting_rules r
         where k.service_id = ? and k.fiscal_year = ? and k.fiscal_quarter = ?
           and k.channel = ?
         order by abs(k.difference) desc nulls last, d.driver_order

@@ -9,6 +9,7 @@ number they expect from these rows in Python, never with the app's SQL.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -213,7 +214,10 @@ def _rollup_rows() -> list[dict]:
 
 
 def _key_driver_rows(answers: list[dict]) -> list[dict]:
-    """agg_key_drivers for the FAFSA responses: the 2x2 of driver- and trust-positive."""
+    """agg_key_drivers for the FAFSA responses: the 2x2 of driver- and trust-positive.
+    Flags by n_paired only: the page shows whatever the mart flags (the mart's own rule,
+    which also looks at each group's size and the channel totals, is pinned by its dbt
+    unit tests), and these rows keep the page's numbers under test."""
     trust = {a["response_key"]: a["is_positive"] for a in answers if a["driver"] == "trust"}
     out = []
     for ch in ("all", "web", "phone"):
@@ -225,7 +229,8 @@ def _key_driver_rows(answers: list[dict]) -> list[dict]:
                 continue
             n = len(pairs)
             row = dict(service_id="fsa-fafsa", fiscal_year=FY, fiscal_quarter=FQ, channel=ch,
-                       driver=drv, n_paired=n, is_suppressed=n < 10)  # fmt: skip
+                       driver=drv, n_paired=n, is_suppressed=n < 10,
+                       suppression_reason="primary" if n < 10 else None)  # fmt: skip
             if n >= 10:
                 yes = [t for d, t in pairs if d]
                 no = [t for d, t in pairs if not d]
@@ -345,6 +350,41 @@ CUSTOMERS = [
     ("c1", True, 0, 1, 6, 3), ("c2", True, 0, 1, 5, 4), ("c3", False, 1, 2, 4, 4),
     ("c4", False, 5, 1, 8, 6), ("c5", False, 5, 3, 7, 7), ("c6", False, 9, 2, 3, 1),
 ]  # fmt: skip
+
+
+# agg_relationship_trust_groups from CUSTOMERS: each breakdown's groups with their
+# customers and trust answers; a group under 10 answers is primary-suppressed (in this
+# fixture no breakdown has a single hidden group, so nothing more is withheld).
+def _tenure(c) -> tuple[int, str]:
+    quarters = c[2]
+    if quarters <= 1:
+        return quarters, "0: first quarter" if quarters == 0 else "1 quarter"
+    return (2, "2–3 quarters") if quarters <= 3 else (
+        (4, "4–7 quarters") if quarters <= 7 else (8, "8+ quarters"))  # fmt: skip
+
+
+BREAKDOWNS = {
+    "tenure": _tenure,
+    "agencies": lambda c: {1: (1, "1 agency"), 2: (2, "2 agencies")}.get(c[3], (3, "3+ agencies")),
+    "new_vs_returning": lambda c: (1, "New this quarter") if c[1] else (2, "Returning"),
+}  # fmt: skip
+
+
+def _relationship_group_rows() -> list[dict]:
+    out = []
+    for breakdown, group_of in BREAKDOWNS.items():
+        groups: dict[tuple, list] = defaultdict(list)
+        for c in CUSTOMERS:
+            groups[group_of(c)].append(c)
+        for order, (_key, label) in enumerate(sorted(groups), start=1):
+            members = groups[(_key, label)]
+            n, pos = sum(c[4] for c in members), sum(c[5] for c in members)
+            out.append(dict(fiscal_year=FY, fiscal_quarter=FQ, breakdown=breakdown,
+                            customer_group=label, group_order=order,
+                            n_customers=len(members), trust_n=n, trust_positive=pos,
+                            trust_score=100 * pos / n, is_suppressed=n < 10,
+                            suppression_reason="primary" if n < 10 else None))  # fmt: skip
+    return out
 
 
 # dim_answer_value as the A-11 rule reads (METRICS.md), written out here.
@@ -490,6 +530,7 @@ def rows() -> dict[str, list[dict]]:
             )
             for k, c, d, o, dur, na, npos in JOURNEYS
         ],  # fmt: skip
+        "marts.agg_relationship_trust_groups": _relationship_group_rows(),
         "marts.fct_relationship": [
             dict(
                 customer_key=c,
@@ -524,6 +565,8 @@ def rows() -> dict[str, list[dict]]:
                 score_since=75.0,
                 score_change=15.0,
                 is_change_significant=False,
+                is_before_suppressed=False,
+                is_since_suppressed=False,
             ),
             dict(
                 initiative_id="AP-TREAS-01",
@@ -544,6 +587,11 @@ def rows() -> dict[str, list[dict]]:
                 score_since=66.7,
                 score_change=16.7,
                 is_change_significant=False,
+                # one quarter of the before window is a suppressed cell: withheld
+                before_suppression_reason="complementary",
+                is_before_suppressed=True,
+                since_suppression_reason="primary",
+                is_since_suppressed=True,
             ),
         ],  # fmt: skip
         "marts.fct_action_plan_milestones": [

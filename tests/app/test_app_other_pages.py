@@ -56,6 +56,7 @@ def test_relationships_trust_by_tenure_agencies_and_anonymity():
     n, tn, tp = customers(lambda c: c[2] == 1)
     assert tn < 10 and tenure.loc["1 quarter", "trust_n"] == tn
     assert tenure["trust_score"].isna()["1 quarter"]  # suppressed: n shown, no score
+    assert tenure.loc["1 quarter", "why_suppressed"] == "fewer than 10 answers"
     agencies = [d.value for d in at.dataframe if "1 agency" in set(d.value.customer_group)]
     agencies = agencies[0].set_index("customer_group")
     n, tn, tp = customers(lambda c: c[3] == 1)
@@ -83,6 +84,8 @@ def test_action_plans_show_before_and_since_with_suppression():
     assert table.loc["AP-ED-01", "since"] == "75.0 (n=40)"
     assert table.loc["AP-ED-01", "change"] == "+15.0 pts (not significant)"
     assert table.loc["AP-TREAS-01", "since"] == "suppressed (n=9)"
+    # 12 answers, but one of its quarters is suppressed: the window would give it away
+    assert table.loc["AP-TREAS-01", "before"] == "withheld (n=12)"
     assert table.loc["AP-TREAS-01", "change"] == "–"
     assert metrics(at)["Milestones done"][0] == "1 of 5"
     assert len(frame(at, "milestone_order")) == 2

@@ -147,6 +147,7 @@ def test_key_drivers_match_an_independent_computation():
     n_ease = trust_difference("ease")[0]
     assert kda.loc["Ease", "n"] == n_ease == 9
     assert math.isnan(kda.loc["Ease", "difference"])
+    assert kda.loc["Ease", "why_suppressed"] == "a group of fewer than 10 responses"
 
 
 def test_comments_filter_by_sentiment_and_driver():

@@ -102,3 +102,74 @@ def _solve(objective, a_eq, b_eq, bounds):
     result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
     assert result.status == 0, "the published numbers do not add up"
     return result
+
+
+def fixed_values(
+    bounds: dict[object, tuple[float, float | None]],
+    equations: list[tuple[dict[object, float], float]],
+    check: list[object],
+) -> dict[object, int]:
+    """Unknowns of `check` that only one whole number fits, given each unknown's bounds
+    and the published equations (sum of coefficient x unknown = right-hand side)."""
+    keys = list(bounds)
+    index = {k: i for i, k in enumerate(keys)}
+    rows = []
+    for coefficients, _rhs in equations:
+        row = np.zeros(len(keys))
+        for key, coefficient in coefficients.items():
+            row[index[key]] += coefficient
+        rows.append(row)
+    a_eq = np.array(rows) if rows else None
+    b_eq = np.array([rhs for _c, rhs in equations]) if rows else None
+    found = {}
+    for key in check:
+        objective = np.zeros(len(keys))
+        objective[index[key]] = 1.0
+        low = _solve(objective, a_eq, b_eq, [bounds[k] for k in keys])
+        high = _solve(-objective, a_eq, b_eq, [bounds[k] for k in keys])
+        least, most = math.ceil(low.fun - 1e-6), math.floor(-high.fun + 1e-6)
+        if least == most:
+            found[key] = least
+    return found
+
+
+@dataclass(frozen=True)
+class Group:
+    breakdown: str  # tenure, agencies, new_vs_returning
+    label: str
+    n: int  # trust answers (published, suppressed or not)
+    positives: int | None  # None when suppressed
+
+
+# The Relationships page's breakdowns are partitions of the same customers, and "New
+# this quarter" are the customers in tenure "0: first quarter".
+SAME_CUSTOMERS = (("new_vs_returning", "New this quarter"), ("tenure", "0: first quarter"))
+
+
+def recoverable_groups(groups: list[Group]) -> dict[Group, int]:
+    """The suppressed groups of one quarter whose positive count the published groups
+    fix: every breakdown adds up to the same (unpublished) total."""
+    hidden = [g for g in groups if g.positives is None]
+    if not hidden:
+        return {}
+    bounds: dict[object, tuple[float, float | None]] = {g: (0, g.n) for g in hidden}
+    bounds["total"] = (0, None)
+    equations = []
+    for breakdown in {g.breakdown for g in groups}:
+        members = [g for g in groups if g.breakdown == breakdown]
+        coefficients = {g: 1.0 for g in members if g.positives is None}
+        coefficients["total"] = -1.0
+        equations.append((coefficients, -float(sum(g.positives or 0 for g in members))))
+    by_label = {(g.breakdown, g.label): g for g in groups}
+    a, b = (by_label.get(key) for key in SAME_CUSTOMERS)
+    if a is not None and b is not None:
+        coefficients: dict[object, float] = {}
+        rhs = 0.0
+        for group, sign in ((a, 1.0), (b, -1.0)):
+            if group.positives is None:
+                coefficients[group] = coefficients.get(group, 0.0) + sign
+            else:
+                rhs -= sign * group.positives
+        if coefficients:
+            equations.append((coefficients, rhs))
+    return fixed_values(bounds, equations, hidden)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from suppression_audit import Cell, recoverable
+from suppression_audit import Cell, Group, recoverable, recoverable_groups
 
 from dagster_project.core.publish import current_snapshot
 
@@ -178,3 +178,89 @@ def test_several_totals_together_leak_and_the_protected_model_closes_it():
     added = _protected_model().protect(rows)
     assert added and all(not rows[i].is_suppressed for i in added)  # newly hidden, shown before
     assert recoverable(_as_audited(rows, added)) == {}
+
+
+def _published_groups(con) -> dict[tuple, list[Group]]:
+    """Per fiscal quarter: the Relationships page's groups as it shows them."""
+    quarters: dict[tuple, list[Group]] = defaultdict(list)
+    for fy, fq, breakdown, label, n, positives in con.execute("""
+        select fiscal_year, fiscal_quarter, breakdown, customer_group, trust_n,
+               case when not is_suppressed then trust_positive end
+        from marts.agg_relationship_trust_groups
+    """).fetchall():
+        quarters[(fy, fq)].append(Group(breakdown, label, n, positives))
+    return quarters
+
+
+def test_no_relationship_group_of_the_published_demo_is_recoverable(built):
+    with duckdb.connect(str(current_snapshot(built)), read_only=True) as con:
+        quarters = _published_groups(con)
+    hidden = sum(g.positives is None for groups in quarters.values() for g in groups)
+    leaks = {q: found for q, groups in quarters.items() if (found := recoverable_groups(groups))}
+    assert hidden > 10  # small groups exist: the audit has work to do
+    assert leaks == {}
+
+
+def _groups(flags: set[tuple[str, str]]) -> list[Group]:
+    """The relationship mart's unit-test quarter (FY2026 Q1), `flags` hidden."""
+    counts = {
+        ("tenure", "0: first quarter"): (8, 6), ("tenure", "1 quarter"): (12, 9),
+        ("tenure", "2–3 quarters"): (20, 10), ("tenure", "4–7 quarters"): (30, 20),
+        ("tenure", "8+ quarters"): (15, 15), ("agencies", "1 agency"): (23, 21),
+        ("agencies", "2 agencies"): (12, 9), ("agencies", "3+ agencies"): (50, 30),
+        ("new_vs_returning", "New this quarter"): (8, 6),
+        ("new_vs_returning", "Returning"): (77, 54),
+    }  # fmt: skip
+    return [Group(b, label, n, None if (b, label) in flags else p)
+            for (b, label), (n, p) in counts.items()]  # fmt: skip
+
+
+def test_relationship_groups_naive_rule_leaks_and_the_published_rule_does_not():
+    primary = {("tenure", "0: first quarter"), ("new_vs_returning", "New this quarter")}
+    # hiding only the small groups: the agencies add up to 60 positives, the shown tenure
+    # groups to 54, so tenure 0 (and "new this quarter", the same customers) had 6 of 8
+    naive = recoverable_groups(_groups(primary))
+    assert {(g.breakdown, g.label): v for g, v in naive.items()} == {
+        ("tenure", "0: first quarter"): 6, ("new_vs_returning", "New this quarter"): 6,
+    }  # fmt: skip
+    # agg_relationship_trust_groups' unit test expects these hidden as well
+    published = primary | {("tenure", "1 quarter"), ("new_vs_returning", "Returning")}
+    assert recoverable_groups(_groups(published)) == {}
+
+
+def test_a_shown_action_plan_window_adds_only_shown_quarters(built):
+    """A window (the two quarters before an initiative's start quarter, or the start
+    quarter on) is a sum of quarterly cells the service page shows one by one: a shown
+    window with a hidden quarter would give that quarter away by subtraction."""
+    with duckdb.connect(str(current_snapshot(built)), read_only=True) as con:
+        cells = {
+            (s, d, fy * 4 + fq - 1): (n, None if hidden else pos)
+            for s, d, fy, fq, n, pos, hidden in con.execute("""
+                select service_id, driver, fiscal_year, fiscal_quarter, n, n_positive,
+                       is_suppressed
+                from marts.agg_quarterly_service_scores where channel = 'all'
+            """).fetchall()
+        }
+        plans = con.execute("""
+            select service_id, target_driver, start_date, n_before, n_since,
+                   is_before_suppressed, is_since_suppressed
+            from marts.agg_action_plan_progress
+        """).fetchall()
+    assert plans
+    checked = 0
+    for service, driver, start, n_before, n_since, before_hidden, since_hidden in plans:
+        start_fy = start.year + (start.month >= 10)
+        start_q = start_fy * 4 + ((start.month - 10) % 12) // 3
+        members = {k: v for k, v in cells.items() if k[:2] == (service, driver)}
+        windows = (
+            ([q for q in (start_q - 2, start_q - 1)], n_before, before_hidden),
+            ([q for (_s, _d, q) in members if q >= start_q], n_since, since_hidden),
+        )
+        for quarters, n, hidden in windows:
+            inside = [members[(service, driver, q)] for q in quarters
+                      if (service, driver, q) in members]  # fmt: skip
+            assert n == sum(m[0] for m in inside)
+            if not hidden:
+                assert all(m[1] is not None for m in inside), (service, driver, quarters)
+                checked += 1
+    assert checked > 0

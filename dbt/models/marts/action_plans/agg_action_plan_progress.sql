@@ -1,7 +1,14 @@
 -- Each CX action-plan initiative with its milestones and its target driver's score
 -- (service level, all channels) before and since it started. "Before" is the two
 -- fiscal quarters before the quarter of the start date; "since" is that quarter and
--- every later one, so the quarterly scores the dashboard shows add up to these.
+-- every later one, so the quarterly scores the dashboard shows add up to these. A window
+-- is suppressed when it has fewer than min_reportable_n answers (`primary`), or when
+-- one of its quarterly cells is suppressed (`complementary`: the window less the shown
+-- quarters would give that cell away); the page then shows neither its score nor the
+-- change. A window
+-- is suppressed when it has fewer than min_reportable_n answers (`primary`), or when
+-- one of its quarterly cells is suppressed (`complementary`: the window less the shown
+-- quarters would give that cell away); its change and significance then are not shown.
 with
 
 plans as (
@@ -75,15 +82,34 @@ final as (
 
 ),
 
-tested as (
+flagged as (
 
     select
         final.*,
-        cast(final.score_since - final.score_before as double) as score_change,
+        case
+            when final.n_before < {{ var('min_reportable_n') }} then 'primary'
+            when coalesce(windows.n_hidden_before, 0) > 0 then 'complementary'
+        end as before_suppression_reason,
+        case
+            when final.n_since < {{ var('min_reportable_n') }} then 'primary'
+            when coalesce(windows.n_hidden_since, 0) > 0 then 'complementary'
+        end as since_suppression_reason
+    from final
+    inner join windows on final.initiative_id = windows.initiative_id
+
+),
+
+tested as (
+
+    select
+        flagged.*,
+        flagged.before_suppression_reason is not null as is_before_suppressed,
+        flagged.since_suppression_reason is not null as is_since_suppressed,
+        cast(flagged.score_since - flagged.score_before as double) as score_change,
         cast({{ two_proportion_p_value(
             'n_positive_since', 'n_since', 'n_positive_before', 'n_before') }} as double)
             as p_value
-    from final
+    from flagged
 
 )
 
