@@ -151,7 +151,22 @@ pass_0 as (
     pass_{{ i }} as (
 
         select
-            cells.* exclude (is_suppressed),
+            cells.service_id,
+            cells.fiscal_year,
+            cells.fiscal_quarter,
+            cells.channel,
+            cells.driver,
+            cells.n,
+            cells.n1,
+            cells.n0,
+            cells.t1,
+            cells.t0,
+            cells.tp,
+            cells.p1,
+            cells.p0,
+            cells.se,
+            cells.phi,
+            cells.is_primary,
             cells.is_suppressed or picks.channel is not null as is_suppressed
         from pass_{{ i - 1 }} as cells
         left join picks_{{ i }} as picks
