@@ -38,6 +38,9 @@ class BuildPlan:
     reasons: tuple[str, ...]
     load_ids: dict[str, int] = field(default_factory=dict)  # last load_log id per source
     state_dir: Path | None = None  # dbt --state, when `select` uses state:modified
+    # an incremental model's columns changed (a new version of the project): what is
+    # selected is rebuilt in full, as dbt cannot add the columns to the rows it has
+    full_refresh: bool = False
 
     @property
     def nothing_to_do(self) -> bool:
@@ -49,6 +52,8 @@ class BuildPlan:
             args += ["--select", " ".join(self.select)]
             if "state:modified+" in self.select and self.state_dir is not None:
                 args += ["--state", str(self.state_dir)]
+        if self.full_refresh:
+            args.append("--full-refresh")
         return args
 
 
@@ -123,10 +128,40 @@ def plan_build(
         reasons.append(f"new {source} loads")
     if changed:
         select += [*_data_changed("source:raw.load_log+"), *_data_changed("source:raw.quarantine+")]
+    full_refresh = False
     if recorded.get("code_digest") != code_digest(manifest_path):
         select.append("state:modified+")
         reasons.append("dbt code or seeds changed")
-    return BuildPlan(tuple(select), tuple(reasons), load_ids, folder)
+        if reshaped := incremental_models_reshaped(folder / "manifest.json", manifest_path):
+            full_refresh = True
+            reasons.append(
+                f"the columns of {', '.join(reshaped)} changed: what is selected is rebuilt "
+                "in full"
+            )
+    return BuildPlan(tuple(select), tuple(reasons), load_ids, folder, full_refresh)
+
+
+def incremental_models_reshaped(before: Path, after: Path) -> list[str]:
+    """Incremental models whose declared columns (names and types) differ between two
+    manifests: their existing rows cannot take the new shape (on_schema_change='fail'),
+    so a build after such a change must rebuild them from scratch."""
+
+    def shapes(path: Path) -> dict[str, list]:
+        try:
+            nodes = json.loads(path.read_text()).get("nodes", {})
+        except (OSError, ValueError):
+            return {}
+        return {
+            node["name"]: [
+                (c.get("name"), c.get("data_type")) for c in node.get("columns", {}).values()
+            ]
+            for node in nodes.values()
+            if node.get("resource_type") == "model"
+            and node.get("config", {}).get("materialized") == "incremental"
+        }
+
+    old, new = shapes(before), shapes(after)
+    return sorted(name for name in new if name in old and old[name] != new[name])
 
 
 def _data_changed(downstream: str) -> list[str]:
