@@ -321,3 +321,26 @@ def trust_groups(df: pd.DataFrame, title: str) -> tuple[go.Figure, str]:
     parts = [f"{g}: " + ("suppressed" if pd.isna(s) else f"{s:.1f}")
              for g, s in zip(df.customer_group, df.trust_score, strict=True)]  # fmt: skip
     return fig, f"Bar chart of trust by group — {'; '.join(parts)}."
+
+
+def comment_themes(df: pd.DataFrame) -> tuple[go.Figure, str]:
+    """Themes by share of the quarter's comments, coloured by mean sentiment."""
+    shown = df[df.share.notna()].sort_values("share")
+    colours = [GOOD if (s or 0) >= 0.05 else (BAD if (s or 0) <= -0.05 else "#8c8c8c")
+               for s in shown.mean_sentiment.fillna(0)]  # fmt: skip
+    fig = go.Figure(go.Bar(
+        x=shown.share, y=shown.theme_label, orientation="h", marker_color=colours,
+        text=[f"{v:.0f}%" + (" ▲ emerging" if e else "")
+              for v, e in zip(shown.share, shown.is_emerging, strict=True)],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x:.1f}% of comments<extra></extra>",
+    ))  # fmt: skip
+    _layout(fig, "What customers wrote about (share of this quarter's comments)",
+            height=140 + 32 * max(len(shown), 1))  # fmt: skip
+    fig.update_xaxes(title="% of comments (a comment can be on several themes)")
+    top = shown.iloc[-1] if len(shown) else None
+    alt = (f"Bars of each theme's share of the quarter's comments, green when their mean "
+           f"sentiment is positive, red when negative; most written about: "
+           f"{top.theme_label} ({top.share:.0f}%)." if top is not None
+           else "Too few comments this quarter to show themes.")  # fmt: skip
+    return fig, alt

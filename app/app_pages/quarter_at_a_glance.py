@@ -87,6 +87,24 @@ heat_table = heat_table[scores.sort_values("driver_order").driver_label.unique()
 ui.chart(fig, alt, heat_table.reset_index().rename(columns={"service_name": "Service"}),
          key="heatmap")  # fmt: skip
 
+st.header("What customers write about more")
+rising = data.glance.rising_themes(scope)
+if rising.empty:
+    st.markdown("No comment theme's share rose significantly from last quarter.")
+else:
+    st.markdown("Comment themes whose share of a service's comments rose significantly "
+                f"from last quarter (*emerging*: on at least {ui.min_n()} comments); the service's "
+                "page has the comments.")  # fmt: skip
+    ui.table(rising.assign(
+        share=[f"{v:.0f}%" for v in rising.share],
+        share_change=[f"{v:+.1f} pts" for v in rising.share_change],
+    ), service_name=st.column_config.TextColumn("Service"),
+        theme_label=st.column_config.TextColumn("Theme"),
+        n_comments=st.column_config.NumberColumn("Comments"),
+        share=st.column_config.TextColumn("Share of comments"),
+        share_change=st.column_config.TextColumn("Change"),
+        is_emerging=st.column_config.CheckboxColumn("Emerging"))  # fmt: skip
+
 st.header("Response volume")
 volume = data.glance.response_by_service(scope)
 if not volume.empty:

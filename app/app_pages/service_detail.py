@@ -29,7 +29,7 @@ cols = ui.metric_rows(current)  # every driver, five to a row
 for col, row in zip(cols, current.itertuples(), strict=True):
     ui.score_metric(col, row.driver_label, row.score, row.n)
 
-tabs = st.tabs(["Trends", "Answers", "Channels", "Key drivers", "Comments"])
+tabs = st.tabs(["Trends", "Answers", "Channels", "Key drivers", "Comments", "Themes"])
 with tabs[0]:
     fig, alt = charts.driver_trends(trend)
     ui.chart(fig, alt, trend[["quarter_label", "driver_label", "n", "score", "ci_low",
@@ -88,3 +88,23 @@ with tabs[4]:
     st.markdown(f"The {len(comments)} most recent comments (at most 50), already redacted.")
     ui.table(comments, comment_sentiment=st.column_config.NumberColumn("Sentiment",
                                                                        format="%.2f"))  # fmt: skip
+
+with tabs[5]:
+    st.markdown("What customers wrote about this quarter, by theme (a comment can be on "
+                "several): each theme's share of the quarter's comments, their mean "
+                "sentiment, and the change from last quarter. *Emerging*: the share rose "
+                f"significantly, on at least {ui.min_n()} comments.")  # fmt: skip
+    themes = data.service.comment_themes(scope)
+    if themes.empty:
+        st.info("No comments this quarter.")
+    elif themes.is_suppressed.all():
+        st.info(f"Fewer than {ui.min_n()} comments this quarter ({int(themes.n_commented.iloc[0])}): "
+                "themes are not shown.")  # fmt: skip
+    else:
+        fig, alt = charts.comment_themes(themes)
+        ui.chart(fig, alt, themes.drop(columns=["theme", "is_suppressed"]).round(3),
+                 key="themes")  # fmt: skip
+        examples = data.service.theme_examples(scope)
+        st.subheader("Recent comments on each theme")
+        ui.table(examples, max_rows=30, comment_sentiment=st.column_config.NumberColumn(
+            "Sentiment", format="%.2f"))  # fmt: skip

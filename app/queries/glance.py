@@ -123,3 +123,24 @@ def driver_scores(scope: Scope) -> pd.DataFrame:
         """,
         tuple(params),
     )
+
+
+def rising_themes(scope: Scope, limit: int = 5) -> pd.DataFrame:
+    """The comment themes whose share rose most this quarter across the services in
+    scope: emerging ones (a significant rise on enough comments) first."""
+    where, params = conditions(scope, period="a.", service="a.service_id",
+                               agency="s.agency_code")  # fmt: skip
+    return run(
+        f"""
+        select s.service_name, t.theme_label, a.n_comments, a.share, a.share_change,
+               a.is_emerging
+        from marts.agg_comment_themes_quarterly a
+        join marts.dim_service s using (service_id)
+        join marts.dim_comment_theme t using (theme)
+        where {where} and not a.is_suppressed and not a.prev_is_suppressed
+          and a.share_change > 0 and a.is_change_significant
+        order by a.is_emerging desc, a.share_change desc, s.service_name, t.theme_label
+        limit ?
+        """,
+        (*params, int(limit)),
+    )

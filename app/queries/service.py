@@ -178,3 +178,46 @@ def recent_comments(
         """,
         (*params, int(limit)),
     )
+
+
+def comment_themes(scope: Scope) -> pd.DataFrame:
+    """What the service's customers wrote about this quarter, by theme
+    (marts.agg_comment_themes_quarterly), most written-about first: comments, share of
+    the quarter's comments, mean sentiment, change in share and whether it is emerging.
+    A quarter with too few comments shows no counts or shares."""
+    return run(
+        """
+        select t.theme_label, a.theme,
+               case when not a.is_suppressed then a.n_comments end as n_comments,
+               a.n_commented,
+               case when not a.is_suppressed then a.share end as share,
+               case when not a.is_suppressed then a.mean_sentiment end as mean_sentiment,
+               case when not a.is_suppressed and not a.prev_is_suppressed
+                    then a.share_change end as share_change,
+               case when not a.is_suppressed and not a.prev_is_suppressed
+                    then a.is_change_significant end as is_change_significant,
+               a.is_emerging, a.is_suppressed
+        from marts.agg_comment_themes_quarterly a
+        join marts.dim_comment_theme t using (theme)
+        where a.service_id = ? and a.fiscal_year = ? and a.fiscal_quarter = ?
+        order by a.is_suppressed, a.share desc, t.theme_label
+        """,
+        (scope.service, scope.fiscal_year, scope.fiscal_quarter),
+    )
+
+
+def theme_examples(scope: Scope, per_theme: int = 3) -> pd.DataFrame:
+    """The latest few (already redacted) comments on each theme this quarter."""
+    return run(
+        """
+        select t.theme_label, r.submitted_at, r.comment_sentiment, r.comment
+        from marts.fct_comment_themes c
+        join marts.fct_response r using (response_key)
+        join marts.dim_comment_theme t on t.theme = c.theme
+        where c.service_id = ? and c.fiscal_year = ? and c.fiscal_quarter = ?
+        qualify row_number() over (partition by c.theme order by r.submitted_at desc,
+                                   r.response_key) <= ?
+        order by t.theme_label, r.submitted_at desc
+        """,
+        (scope.service, scope.fiscal_year, scope.fiscal_quarter, int(per_theme)),
+    )

@@ -135,8 +135,7 @@ def plan_build(
         if reshaped := incremental_models_reshaped(folder / "manifest.json", manifest_path):
             full_refresh = True
             reasons.append(
-                f"the columns of {', '.join(reshaped)} changed: what is selected is rebuilt "
-                "in full"
+                f"the columns of {', '.join(reshaped)} changed: what is selected is rebuilt in full"
             )
     return BuildPlan(tuple(select), tuple(reasons), load_ids, folder, full_refresh)
 

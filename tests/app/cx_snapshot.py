@@ -387,6 +387,42 @@ def _relationship_group_rows() -> list[dict]:
     return out
 
 
+# Comment themes: the FAFSA comments' themes (5 comments this quarter: too few, so its
+# shares are suppressed) and an IRS refund quarter with 40 comments where "wait" rose
+# from 10 of 50 to 16 of 40 (significant, 16 >= 10 comments: emerging).
+THEME_LABELS = {
+    "wait_time": "Wait and processing time", "phone_hold": "Phone hold and call-backs",
+    "website_app": "Website or app problems", "staff": "Staff courtesy and knowledge",
+}  # fmt: skip
+FAFSA_THEMES = [("r03", "website_app"), ("r05", "phone_hold"), ("r05", "wait_time"),
+                ("r10", "staff")]  # fmt: skip
+IRS_THEMES = {"wait_time": (16, 40, 10, 50), "phone_hold": (4, 40, 4, 50)}  # n, of, prev n, of
+
+
+def _theme_rows() -> tuple[list[dict], list[dict]]:
+    comments = {r[0]: r for r in RESPONSES}
+    facts = [dict(response_key=k, service_id="fsa-fafsa", agency_code="ED", fiscal_year=FY,
+                  fiscal_quarter=FQ, channel=comments[k][1], submitted_at=ts(2025, 12, comments[k][8]),
+                  theme=t, comment_sentiment=comments[k][7]) for k, t in FAFSA_THEMES]  # fmt: skip
+    n_fafsa = sum(1 for r in RESPONSES if r[6])
+    cells = []
+    for theme in THEME_LABELS:
+        n = sum(1 for _k, t in FAFSA_THEMES if t == theme)
+        cells.append(dict(service_id="fsa-fafsa", fiscal_year=FY, fiscal_quarter=FQ, theme=theme,
+                          n_commented=n_fafsa, n_comments=n, share=100 * n / n_fafsa,
+                          is_change_significant=False, is_emerging=False, is_suppressed=True,
+                          prev_is_suppressed=True))  # fmt: skip
+        n, of, pn, pof = IRS_THEMES.get(theme, (0, 40, 0, 50))
+        p = _p_value(n, of, pn, pof)
+        cells.append(dict(service_id="irs-refund-status", fiscal_year=FY, fiscal_quarter=FQ,
+                          theme=theme, n_commented=of, n_comments=n, share=100 * n / of,
+                          prev_share=100 * pn / pof, share_change=100 * (n / of - pn / pof),
+                          p_value=p, is_change_significant=p < 0.05,
+                          is_emerging=p < 0.05 and n / of > pn / pof and n >= 10,
+                          is_suppressed=False, prev_is_suppressed=False))  # fmt: skip
+    return facts, cells
+
+
 # dim_answer_value as the A-11 rule reads (METRICS.md), written out here.
 ANSWER_VALUES = [
     ("likert5", 1, "strongly disagree", False, True),
@@ -683,6 +719,11 @@ def rows() -> dict[str, list[dict]]:
                 finished_at=ts(2026, 1, 12, 3),
             ),
         ],  # fmt: skip
+        "marts.dim_comment_theme": [
+            dict(theme=t, theme_label=label, description=label) for t, label in THEME_LABELS.items()
+        ],
+        "marts.fct_comment_themes": _theme_rows()[0],
+        "marts.agg_comment_themes_quarterly": _theme_rows()[1],
         "marts.agg_suspect_responses": [
             dict(
                 service_id="fsa-fafsa",

@@ -163,3 +163,28 @@ def test_comments_filter_by_sentiment_and_driver():
     assert sorted(frame(at, "comment").comment) == sorted(
         r[6] for r in with_comment if r[4] is not None
     )
+
+
+def test_comment_themes_by_share_with_their_change_and_suppression():
+    """IRS refunds: "wait" on 16 of 40 comments (40 %), up from 10 of 50 (20 %),
+    significant and emerging; FAFSA has 5 comments this quarter: no shares shown."""
+    at = open_page("service_detail", service="irs-refund-status")
+    themes = frame(at, "share_change").set_index("theme_label")
+    wait = themes.loc["Wait and processing time"]
+    assert (wait.n_comments, wait.n_commented) == (16, 40)
+    assert wait.share == pytest.approx(40.0) and wait.share_change == pytest.approx(20.0)
+    assert bool(wait.is_emerging) and bool(wait.is_change_significant)
+    phone = themes.loc["Phone hold and call-backs"]
+    assert phone.share == pytest.approx(10.0) and not phone.is_emerging
+    assert list(themes.index)[0] == "Wait and processing time"  # most written about first
+    fafsa = open_page("service_detail", service="fsa-fafsa")
+    assert "Fewer than 10 comments this quarter (5): themes are not shown." in texts(fafsa)
+
+
+def test_glance_lists_the_themes_that_rose():
+    at = open_page("quarter_at_a_glance")
+    rising = frame(at, "theme_label")
+    assert list(zip(rising.service_name, rising.theme_label, strict=True)) == [
+        ("Check the status of a refund", "Wait and processing time")
+    ]
+    assert rising.share_change.tolist() == ["+20.0 pts"]
