@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
+from dagster_project.core.fiscal import fiscal_period, quarter_label
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000"]  # fmt: skip
 GOOD, BAD, NEUTRAL = "#0072B2", "#D55E00", "#999999"
@@ -344,3 +346,52 @@ def comment_themes(df: pd.DataFrame) -> tuple[go.Figure, str]:
            f"{top.theme_label} ({top.share:.0f}%)." if top is not None
            else "Too few comments this quarter to show themes.")  # fmt: skip
     return fig, alt
+
+
+def initiative_trend(history: pd.DataFrame, plan: pd.Series, milestones: pd.DataFrame,
+                     driver_label: str) -> tuple[go.Figure, str]:  # fmt: skip
+    """The target driver quarter by quarter, the start marked, the milestones on the
+    line, and the trend before the start carried on (what it alone would have given)."""
+    shown = history[history.score.notna()]
+    fig = go.Figure(go.Scatter(
+        x=shown.quarter_label, y=shown.score, mode="lines+markers", name=driver_label,
+        line={"color": GOOD}, hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+    ))  # fmt: skip
+    start = _quarter_label(plan.start_date)
+    labels = list(history.quarter_label)
+    if start in labels:
+        fig.add_vline(x=labels.index(start), line_dash="dash", line_color="#333333")
+        fig.add_annotation(x=start, y=1.02, yref="paper", text="start", showarrow=False)
+        before = shown[[lbl in labels[max(0, labels.index(start) - 4):labels.index(start)]
+                        for lbl in shown.quarter_label]]  # fmt: skip
+        slope = plan.trend_before
+        if len(before) >= 2 and pd.notna(slope):
+            x0 = labels.index(before.quarter_label.iloc[-1])
+            ahead = labels[x0:]
+            fig.add_trace(go.Scatter(
+                x=ahead, y=[before.score.iloc[-1] + slope * i for i in range(len(ahead))],
+                mode="lines", name="the trend before, carried on",
+                line={"color": NEUTRAL, "dash": "dot"},
+            ))  # fmt: skip
+    for _, m in milestones.iterrows():
+        when = m.completed_date if pd.notna(m.completed_date) else m.due_date
+        label = _quarter_label(when)
+        if label in labels:
+            fig.add_annotation(x=label, y=0, yref="paper", text="◆", showarrow=False,
+                               hovertext=f"{m.milestone} ({str(m.status).replace('_', ' ')})")  # fmt: skip
+    _layout(fig, f"{driver_label} at the service, by quarter", legend={"orientation": "h"})
+    fig.update_yaxes(title="score (% positive)")
+    alt = (f"Line of {driver_label} by quarter with the initiative's start marked (dashed) "
+           f"and its milestones (◆); the dotted line carries the trend before the start "
+           f"on. Change since the start: {_points(plan.score_change)}; of it, the trend "
+           f"before explains {_points(plan.expected_change)}.")  # fmt: skip
+    return fig, alt
+
+
+def _quarter_label(day) -> str:
+    """The fiscal quarter of a calendar date (a start, due or completion date)."""
+    return quarter_label(*fiscal_period(pd.Timestamp(day).date()))
+
+
+def _points(value) -> str:
+    return "not shown" if pd.isna(value) else f"{value:+.1f} points"

@@ -1,8 +1,9 @@
 """CX Action Plans: initiatives, their target driver before and since, and maturity."""
 
+import pandas as pd
 import streamlit as st
 
-from app import data, ui
+from app import charts, data, ui
 
 scope = ui.start("CX Action Plans", "Each initiative of the agencies' A-11 CX Action Plans "
                  "with its owner, milestones and status, and its target driver's score "
@@ -42,19 +43,40 @@ ui.table(plans.assign(
 )  # fmt: skip
 
 st.header("Target driver before and since each initiative started")
+st.markdown("A driver that was already rising would have risen without the plan: *beyond "
+            "the trend* is the change less what the trend of the four quarters before the "
+            "start alone would have given.")  # fmt: skip
+
+
+def _beyond(value: object) -> str:
+    return "–" if pd.isna(value) else f"{float(value):+.1f} pts"
+
+
 ui.table(plans.assign(
     before=[ui.fmt_score(s, n) for s, n in zip(plans.score_before, plans.n_before, strict=True)],
     since=[ui.fmt_score(s, n) for s, n in zip(plans.score_since, plans.n_since, strict=True)],
     change=[ui.fmt_change(c, g) for c, g in zip(plans.score_change,
                                                 plans.is_change_significant, strict=True)],
-)[["initiative_id", "title", "target_driver", "before", "since", "change"]],
+    beyond=[_beyond(v) for v in plans.change_beyond_trend],
+)[["initiative_id", "title", "target_driver", "before", "since", "change", "beyond"]],
     initiative_id=st.column_config.TextColumn("Initiative", width=110),
     title=st.column_config.TextColumn("Title", width=300),
     target_driver=st.column_config.TextColumn("Target driver"),
     before=st.column_config.TextColumn("Before start"),
     since=st.column_config.TextColumn("Since start"),
     change=st.column_config.TextColumn("Change", width=180),
+    beyond=st.column_config.TextColumn("Beyond the trend"),
 )  # fmt: skip
+
+chosen = st.selectbox("Initiative", list(plans.initiative_id), key="initiative",
+                      format_func=lambda i: f"{i}: {plans.set_index('initiative_id').title[i]}")  # fmt: skip
+plan = plans.set_index("initiative_id").loc[chosen]
+history = data.action_plans.driver_history(plan.service_id, plan.driver)
+all_milestones = data.action_plans.milestones(scope)
+fig, alt = charts.initiative_trend(
+    history, plan, all_milestones[all_milestones.initiative_id == chosen], plan.target_driver
+)
+ui.chart(fig, alt, history, key="initiative_trend")
 
 st.header("Milestones")
 milestones = data.action_plans.milestones(scope)

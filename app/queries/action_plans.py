@@ -24,7 +24,13 @@ def initiatives(scope: Scope) -> pd.DataFrame:
                case when not p.is_before_suppressed and not p.is_since_suppressed
                     then p.score_change end as score_change,
                case when not p.is_before_suppressed and not p.is_since_suppressed
-                    then p.is_change_significant end as is_change_significant
+                    then p.is_change_significant end as is_change_significant,
+               p.trend_before,
+               case when not p.is_before_suppressed and not p.is_since_suppressed
+                    then p.expected_change end as expected_change,
+               case when not p.is_before_suppressed and not p.is_since_suppressed
+                    then p.change_beyond_trend end as change_beyond_trend,
+               p.service_id, p.target_driver as driver
         from marts.agg_action_plan_progress p
         left join marts.dim_service s on s.service_id = p.service_id
         left join marts.dim_driver d on d.driver = p.target_driver
@@ -60,4 +66,20 @@ def cx_maturity(scope: Scope) -> pd.DataFrame:
         order by agency_code, fiscal_year desc, domain
         """,
         tuple(params),
+    )
+
+
+def driver_history(service_id: str, driver: str) -> pd.DataFrame:
+    """An initiative's target driver at its service, quarter by quarter (all channels):
+    n always, the score only where it is shown."""
+    return run(
+        """
+        select q.fiscal_year, q.fiscal_quarter,
+               'FY' || q.fiscal_year || ' Q' || q.fiscal_quarter as quarter_label, q.n,
+               case when not q.is_suppressed then q.score end as score
+        from marts.agg_quarterly_service_scores q
+        where q.service_id = ? and q.driver = ? and q.channel = 'all'
+        order by q.fiscal_year, q.fiscal_quarter
+        """,
+        (service_id, driver),
     )

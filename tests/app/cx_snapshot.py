@@ -603,6 +603,10 @@ def rows() -> dict[str, list[dict]]:
                 is_change_significant=False,
                 is_before_suppressed=False,
                 is_since_suppressed=False,
+                # trust rose 4 points a quarter before the start, 2.5 quarters apart
+                trend_before=4.0,
+                expected_change=10.0,
+                change_beyond_trend=5.0,
             ),
             dict(
                 initiative_id="AP-TREAS-01",

@@ -83,6 +83,13 @@ def test_action_plans_show_before_and_since_with_suppression():
     assert table.loc["AP-ED-01", "before"] == "60.0 (n=50)"
     assert table.loc["AP-ED-01", "since"] == "75.0 (n=40)"
     assert table.loc["AP-ED-01", "change"] == "+15.0 pts (not significant)"
+    assert table.loc["AP-ED-01", "beyond"] == "+5.0 pts"  # 10 of the 15 were the trend
+    assert table.loc["AP-TREAS-01", "beyond"] == "–"  # withheld windows: no change shown
+    history = frame(at, "quarter_label")
+    fafsa_trust = {(r[1], r[2]): r for r in SCORES
+                   if r[0] == "fsa-fafsa" and r[3] == "all" and r[4] == "trust"}  # fmt: skip
+    assert list(history.n) == [fafsa_trust[k][5] for k in sorted(fafsa_trust)]
+    assert "of it, the trend before explains +10.0 points" in texts(at)
     assert table.loc["AP-TREAS-01", "since"] == "suppressed (n=9)"
     # 12 answers, but one of its quarters is suppressed: the window would give it away
     assert table.loc["AP-TREAS-01", "before"] == "withheld (n=12)"

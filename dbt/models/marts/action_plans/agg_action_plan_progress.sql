@@ -86,6 +86,9 @@ flagged as (
 
     select
         final.*,
+        cast(windows.trend_before as double) as trend_before,
+        windows.mean_quarter_before,
+        windows.mean_quarter_since,
         case
             when final.n_before < {{ var('min_reportable_n') }} then 'primary'
             when coalesce(windows.n_hidden_before, 0) > 0 then 'complementary'
@@ -106,6 +109,11 @@ tested as (
         flagged.before_suppression_reason is not null as is_before_suppressed,
         flagged.since_suppression_reason is not null as is_since_suppressed,
         cast(flagged.score_since - flagged.score_before as double) as score_change,
+        -- what the trend before would have given by the since window on its own
+        cast(
+            flagged.trend_before * (flagged.mean_quarter_since - flagged.mean_quarter_before)
+            as double
+        ) as expected_change,
         cast({{ two_proportion_p_value(
             'n_positive_since', 'n_since', 'n_positive_before', 'n_before') }} as double)
             as p_value
@@ -115,5 +123,6 @@ tested as (
 
 select
     tested.*,
-    coalesce(tested.p_value < {{ var('significance_alpha') }}, false) as is_change_significant
+    coalesce(tested.p_value < {{ var('significance_alpha') }}, false) as is_change_significant,
+    cast(tested.score_change - tested.expected_change as double) as change_beyond_trend
 from tested
