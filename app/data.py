@@ -17,6 +17,7 @@ import pandas as pd
 
 from app.queries import (
     action_plans,
+    alerts,
     export,
     glance,
     journeys,
@@ -30,7 +31,7 @@ from app.queries.engine import NoSnapshotError, Snapshot, clear_cache, current_s
 from app.queries.export import export_check, export_dir, export_files
 
 __all__ = [
-    "ALL", "QUERIES", "NoSnapshotError", "Scope", "Snapshot", "action_plans",
+    "ALL", "QUERIES", "NoSnapshotError", "Scope", "Snapshot", "action_plans", "alerts",
     "clear_cache", "current_snapshot", "export", "export_check", "export_dir", "export_files",
     "glance", "journeys", "latest_scope", "quality", "reference", "relationships",
     "service",
@@ -101,6 +102,8 @@ QUERIES: dict[str, Callable[[], pd.DataFrame]] = {
         lambda s: relationships.trust_by(s, "new_vs_returning")
     ),
     "relationships.anonymous_share": _on_latest(relationships.anonymous_share),
+    "alerts.open_alerts": _on_latest(alerts.open_alerts),
+    "alerts.alert_counts": _on_latest(alerts.alert_counts),
     "action_plans.initiatives": _on_latest(action_plans.initiatives),
     "action_plans.milestones": _on_latest(action_plans.milestones),
     "action_plans.cx_maturity": _on_latest(action_plans.cx_maturity),

@@ -28,6 +28,9 @@ navigation = st.navigation(
             st.Page(PAGES / "relationships.py", title="Relationships",
                     icon=":material/handshake:"),
         ],
+        "Follow-up": [
+            st.Page(PAGES / "alerts.py", title="Alerts", icon=":material/notifications:"),
+        ],
         "Plans and submission": [
             st.Page(PAGES / "action_plans.py", title="CX Action Plans",
                     icon=":material/flag:"),

@@ -87,6 +87,14 @@ heat_table = heat_table[scores.sort_values("driver_order").driver_label.unique()
 ui.chart(fig, alt, heat_table.reset_index().rename(columns={"service_name": "Service"}),
          key="heatmap")  # fmt: skip
 
+alert_counts = data.alerts.alert_counts(scope)
+n_alerts = int(alert_counts.n_alerts.sum()) if len(alert_counts) else 0
+if n_alerts:
+    by = ", ".join(f"{n} {sev}" for sev, n in zip(alert_counts.severity, alert_counts.n_alerts,
+                                                   strict=True))  # fmt: skip
+    st.warning(f"{n_alerts} alert{'' if n_alerts == 1 else 's'} this quarter ({by}): see "
+               "the Alerts page.", icon=":material/notifications:")  # fmt: skip
+
 st.header("What customers write about more")
 rising = data.glance.rising_themes(scope)
 if rising.empty:

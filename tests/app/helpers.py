@@ -9,7 +9,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py"
-PAGES = ["quarter_at_a_glance", "service_detail", "journeys", "relationships",
+PAGES = ["quarter_at_a_glance", "service_detail", "journeys", "relationships", "alerts",
          "action_plans", "data_quality", "omb_export"]  # fmt: skip
 
 

@@ -172,3 +172,18 @@ def test_omb_export_shows_its_status_and_every_problem(snapshot):
     shown = frame(at, "severity")
     assert list(shown.row) == ["R9", "fsa-fafsa · website · post_interaction"]
     assert list(shown.severity) == ["error", "warning"]
+
+
+def test_alerts_page_lists_this_quarters_alerts_most_severe_first():
+    at = open_page("alerts")
+    alerts = frame(at, "message")
+    quarter = [a for a in rows()["marts.fct_cx_alerts"] if a["fiscal_year"] == 2026]
+    assert list(alerts.severity) == ["high", "low"] and len(alerts) == len(quarter)
+    assert alerts.message.iloc[0] == "Trust fell from 80.0 to 60.0 (n = 50), a significant drop."
+    assert alerts.link.iloc[0] == "/service_detail?fy=2026&q=1&service=fsa-fafsa"
+    shown = metrics(at)
+    assert (shown["High severity"][0], shown["Low severity"][0]) == ("1", "1")
+    glance = open_page("quarter_at_a_glance")
+    assert [w.value for w in glance.warning] == [
+        "2 alerts this quarter (1 high, 1 low): see the Alerts page."
+    ]

@@ -8,7 +8,7 @@
     'agg_quarantine_reasons', 'agg_quarterly_rollup_scores', 'agg_quarterly_service_scores',
     'agg_relationship_trust_groups',
     'agg_comment_themes_quarterly', 'agg_response_rates', 'agg_suspect_responses',
-    'dim_answer_value', 'dim_comment_theme', 'fct_comment_themes', 'dim_benchmark', 'dim_channel',
+    'dim_answer_value', 'dim_comment_theme', 'fct_comment_themes', 'fct_cx_alerts', 'dim_benchmark', 'dim_channel',
     'dim_cx_maturity', 'dim_driver', 'dim_fiscal_quarter', 'dim_journey_stage', 'dim_reporting_rules', 'dim_service',
     'fct_action_plan_milestones', 'fct_file_loads', 'fct_journey', 'fct_journey_stage',
     'fct_relationship', 'fct_response', 'fct_transaction_feedback',
