@@ -6,12 +6,15 @@ $CX_DATA_DIR/dagster_home), so `make dev` shows it with its asset checks afterwa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import sys
 import time
 from datetime import UTC, datetime
+
+import duckdb
 
 from dagster_project.core.lock import EXIT_LOCKED, PipelineLockedError, pipeline_lock
 from dagster_project.core.settings import SOURCES, Settings, get_settings
@@ -27,7 +30,9 @@ def _bad_files(settings: Settings, since: datetime) -> list[tuple]:
     """(file, status, message) of the files this run rejected or could not load."""
     if not settings.warehouse_path.exists():
         return []
-    with connect_warehouse(settings, read_only=True) as con:
+    with _summary_connection(settings) as con:
+        if con is None:
+            return []
         return con.execute(
             "select _source_file, status, message from raw.load_log where started_at >= ? "
             "and status in ('rejected', 'failed') order by load_id",
@@ -38,7 +43,9 @@ def _bad_files(settings: Settings, since: datetime) -> list[tuple]:
 def _load_summary(settings: Settings, since: datetime) -> list[tuple]:
     if not settings.warehouse_path.exists():
         return []
-    with connect_warehouse(settings, read_only=True) as con:
+    with _summary_connection(settings) as con:
+        if con is None:
+            return []
         return con.execute(
             """
             select _source, status, count(*), coalesce(sum(rows_read), 0),
@@ -49,6 +56,22 @@ def _load_summary(settings: Settings, since: datetime) -> list[tuple]:
             """,
             [since],
         ).fetchall()
+
+
+@contextlib.contextmanager
+def _summary_connection(settings: Settings):
+    """The warehouse, read-only, for the summary; a step that failed half-way can leave
+    DuckDB's handle of the file open in this process with other settings, which DuckDB
+    refuses to open again: the summary then says so and goes on without the load
+    counts, so that the run's own error and exit status still come out."""
+    try:
+        con = connect_warehouse(settings, read_only=True)
+    except duckdb.ConnectionException as exc:
+        print(f"(the load summary could not read the warehouse: {str(exc).splitlines()[0]})")
+        yield None
+        return
+    with con:
+        yield con
 
 
 def step_seconds(instance, run_id: str) -> dict[str, float]:
@@ -293,12 +316,13 @@ def _run_locked(settings: Settings, skip_dbt: bool, summary_json: str | None) ->
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
         tags=run_tags(),
     )
+    if not result.success:  # the run's own error first, whatever the summary meets
+        _print_failures(result)
     summary = _print_summary(result, instance, settings, since, time.perf_counter() - start)
     if summary_json:
         with open(summary_json, "w") as fh:
             json.dump(summary, fh, indent=2, default=str)
     if not result.success:
-        _print_failures(result)
         print("The pipeline FAILED; nothing was published from this run.", file=sys.stderr)
         return 1
     if not skip_dbt:
