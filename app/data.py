@@ -27,11 +27,18 @@ from app.queries import (
     service,
 )
 from app.queries.common import ALL, Scope
-from app.queries.engine import NoSnapshotError, Snapshot, clear_cache, current_snapshot
+from app.queries.engine import (
+    NoSnapshotError,
+    OutdatedSnapshotError,
+    Snapshot,
+    clear_cache,
+    current_snapshot,
+)
 from app.queries.export import export_check, export_dir, export_files
 
 __all__ = [
-    "ALL", "QUERIES", "NoSnapshotError", "Scope", "Snapshot", "action_plans", "alerts",
+    "ALL", "QUERIES", "NoSnapshotError", "OutdatedSnapshotError", "Scope", "Snapshot",
+    "action_plans", "alerts",
     "clear_cache", "current_snapshot", "export", "export_check", "export_dir", "export_files",
     "glance", "journeys", "latest_scope", "quality", "reference", "relationships",
     "service",

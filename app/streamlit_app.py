@@ -13,6 +13,8 @@ import streamlit as st
 # so make the repository root importable even without an editable install.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.queries.engine import OutdatedSnapshotError  # noqa: E402 - after the path
+
 st.set_page_config(page_title="Federal CX dashboard", page_icon=":material/insights:",
                    layout="wide")  # fmt: skip
 
@@ -42,4 +44,7 @@ navigation = st.navigation(
         ],
     }
 )  # fmt: skip
-navigation.run()
+try:
+    navigation.run()
+except OutdatedSnapshotError as exc:  # published before an upgrade: say what to do
+    st.error(str(exc), icon=":material/update:")

@@ -87,8 +87,11 @@ heat_table = heat_table[scores.sort_values("driver_order").driver_label.unique()
 ui.chart(fig, alt, heat_table.reset_index().rename(columns={"service_name": "Service"}),
          key="heatmap")  # fmt: skip
 
-alert_counts = data.alerts.alert_counts(scope)
-n_alerts = int(alert_counts.n_alerts.sum()) if len(alert_counts) else 0
+try:
+    alert_counts = data.alerts.alert_counts(scope)
+except data.OutdatedSnapshotError:  # published before alerts existed: no banner
+    alert_counts = None
+n_alerts = int(alert_counts.n_alerts.sum()) if alert_counts is not None else 0
 if n_alerts:
     by = ", ".join(f"{n} {sev}" for sev, n in zip(alert_counts.severity, alert_counts.n_alerts,
                                                    strict=True))  # fmt: skip
@@ -96,8 +99,13 @@ if n_alerts:
                "the Alerts page.", icon=":material/notifications:")  # fmt: skip
 
 st.header("What customers write about more")
-rising = data.glance.rising_themes(scope)
-if rising.empty:
+try:
+    rising = data.glance.rising_themes(scope)
+except data.OutdatedSnapshotError:  # published before comment themes existed
+    rising = None
+if rising is None:
+    st.markdown("This snapshot has no comment themes yet: the next `cxwh pipeline` adds them.")
+elif rising.empty:
     st.markdown("No comment theme's share rose significantly from last quarter.")
 else:
     st.markdown("Comment themes whose share of a service's comments rose significantly "

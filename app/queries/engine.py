@@ -20,6 +20,11 @@ from dagster_project.core.settings import data_dir
 from dagster_project.core.snapshots import Snapshot
 
 
+class OutdatedSnapshotError(RuntimeError):
+    """The published snapshot lacks a table or column this version of the dashboard
+    reads: it was published before an upgrade, and the next `cxwh pipeline` replaces it."""
+
+
 class NoSnapshotError(RuntimeError):
     """No complete published snapshot exists (yet)."""
 
@@ -61,6 +66,12 @@ def run(sql: str, params: tuple = ()) -> pd.DataFrame:
         raise NoSnapshotError("nothing published yet")
     try:
         return _cached_query(snapshot.version, str(snapshot.path), sql, tuple(params))
+    except (duckdb.CatalogException, duckdb.BinderException) as exc:
+        raise OutdatedSnapshotError(
+            f"The published snapshot ({snapshot.version}) was made by an earlier version "
+            f"of the warehouse and lacks what this page reads ({str(exc).splitlines()[0]}). "
+            "Run `cxwh pipeline` (or `make run`) to build and publish a current one."
+        ) from None
     except duckdb.IOException:
         # The file vanished between reading CURRENT and opening it (a publish pruned
         # it): CURRENT now names a newer complete file, so re-read it once.

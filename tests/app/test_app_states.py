@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pytest
 from cx_snapshot import (
@@ -160,3 +161,20 @@ def test_the_suppression_threshold_is_the_snapshots_own(tmp_path, monkeypatch):
     assert "Scores of fewer than 100 answers are suppressed" in texts(at)
     shown = score_metrics(at)["Trust (% positive)"]
     assert shown[:2] == ("suppressed", "n = 67 answers (fewer than 100: no score)")
+
+
+def test_a_snapshot_from_before_an_upgrade_says_to_run_the_pipeline(tmp_path, monkeypatch):
+    # Published by an earlier version: no alerts table yet. The Alerts page says what to
+    # do instead of showing a traceback; the other pages still work.
+    monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
+    path = write_snapshot(tmp_path, rows())
+    with duckdb.connect(str(path)) as con:
+        con.execute("drop table marts.fct_cx_alerts")
+    at = open_page("alerts")
+    assert not at.exception
+    assert "Run `cxwh pipeline` (or `make run`) to build and publish a current one." in (
+        at.error[0].value
+    )
+    assert not open_page("relationships").exception
+    glance = open_page("quarter_at_a_glance")  # its alert count is left out, the rest shown
+    assert not glance.exception and not glance.error
