@@ -439,6 +439,7 @@ ANSWER_VALUES = [
 
 def rows() -> dict[str, list[dict]]:
     responses, answers = _response_rows()
+    theme_facts, theme_cells = _theme_rows()
     stage_rows = []
     for key, order, _label, ent, comp, ab, op, dwell, na, npos, sent, pain in STAGES:
         low, high = wilson(npos, na)
@@ -726,8 +727,8 @@ def rows() -> dict[str, list[dict]]:
         "marts.dim_comment_theme": [
             dict(theme=t, theme_label=label, description=label) for t, label in THEME_LABELS.items()
         ],
-        "marts.fct_comment_themes": _theme_rows()[0],
-        "marts.agg_comment_themes_quarterly": _theme_rows()[1],
+        "marts.fct_comment_themes": theme_facts,
+        "marts.agg_comment_themes_quarterly": theme_cells,
         "marts.fct_cx_alerts": [
             dict(
                 alert_key="a1",

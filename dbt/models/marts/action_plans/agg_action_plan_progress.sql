@@ -73,7 +73,18 @@ final as (
         cast(case
             when windows.n_since > 0
                 then 100.0 * windows.n_positive_since / windows.n_since
-        end as double) as score_since
+        end as double) as score_since,
+        case
+            when windows.n_before < {{ var('min_reportable_n') }} then 'primary'
+            when coalesce(windows.n_hidden_before, 0) > 0 then 'complementary'
+        end as before_suppression_reason,
+        case
+            when windows.n_since < {{ var('min_reportable_n') }} then 'primary'
+            when coalesce(windows.n_hidden_since, 0) > 0 then 'complementary'
+        end as since_suppression_reason,
+        cast(windows.trend_before as double) as trend_before,
+        windows.mean_quarter_before,
+        windows.mean_quarter_since
     from plans
     inner join windows on plans.initiative_id = windows.initiative_id
     left join milestones on plans.initiative_id = milestones.initiative_id
@@ -82,42 +93,22 @@ final as (
 
 ),
 
-flagged as (
-
-    select
-        final.*,
-        cast(windows.trend_before as double) as trend_before,
-        windows.mean_quarter_before,
-        windows.mean_quarter_since,
-        case
-            when final.n_before < {{ var('min_reportable_n') }} then 'primary'
-            when coalesce(windows.n_hidden_before, 0) > 0 then 'complementary'
-        end as before_suppression_reason,
-        case
-            when final.n_since < {{ var('min_reportable_n') }} then 'primary'
-            when coalesce(windows.n_hidden_since, 0) > 0 then 'complementary'
-        end as since_suppression_reason
-    from final
-    inner join windows on final.initiative_id = windows.initiative_id
-
-),
-
 tested as (
 
     select
-        flagged.*,
-        flagged.before_suppression_reason is not null as is_before_suppressed,
-        flagged.since_suppression_reason is not null as is_since_suppressed,
-        cast(flagged.score_since - flagged.score_before as double) as score_change,
+        final.*,
+        final.before_suppression_reason is not null as is_before_suppressed,
+        final.since_suppression_reason is not null as is_since_suppressed,
+        cast(final.score_since - final.score_before as double) as score_change,
         -- what the trend before would have given by the since window on its own
         cast(
-            flagged.trend_before * (flagged.mean_quarter_since - flagged.mean_quarter_before)
+            final.trend_before * (final.mean_quarter_since - final.mean_quarter_before)
             as double
         ) as expected_change,
         cast({{ two_proportion_p_value(
             'n_positive_since', 'n_since', 'n_positive_before', 'n_before') }} as double)
             as p_value
-    from flagged
+    from final
 
 )
 
