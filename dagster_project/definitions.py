@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dagster import AssetSpec, Definitions, definitions, in_process_executor
 
+from dagster_project.defs.assets.alerts import alert_deliveries
 from dagster_project.defs.assets.dbt import build_dbt_assets
 from dagster_project.defs.assets.export import omb_quarterly_export
 from dagster_project.defs.assets.ingest import ingest_assets
@@ -45,6 +46,7 @@ def defs() -> Definitions:
             *ingest_bookkeeping,
             dbt_assets,
             build_publish_asset(),
+            alert_deliveries,
             omb_quarterly_export,
         ],
         jobs=[daily_load_job, ingest_job, omb_export_job],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app.queries.common import Scope, conditions
-from app.queries.engine import run
+from app.queries.engine import run, run_published_file
 
 SEVERITY_ORDER = "case a.severity when 'high' then 0 when 'medium' then 1 else 2 end"
 
@@ -17,7 +17,7 @@ def open_alerts(scope: Scope) -> pd.DataFrame:
                                agency="s.agency_code")  # fmt: skip
     return run(
         f"""
-        select a.severity, s.service_name, a.rule, a.subject, a.message, a.owner,
+        select a.alert_key, a.severity, s.service_name, a.rule, a.subject, a.message, a.owner,
                a.observed, a.expected, a.n, a.first_detected_at,
                '/service_detail?fy=' || a.fiscal_year || '&q=' || a.fiscal_quarter
                    || '&service=' || a.service_id as link
@@ -44,4 +44,23 @@ def alert_counts(scope: Scope) -> pd.DataFrame:
         order by min({SEVERITY_ORDER})
         """,
         tuple(params),
+    )
+
+
+def delivery_status() -> pd.DataFrame | None:
+    """Where each alert was sent (docs/alerts.md: the pipeline writes
+    published/alert_deliveries.parquet after each delivery): one line per alert, e.g.
+    `webhook ✓ · email ✓`, or `webhook FAILED (HTTP 500 …)`; None when no destination
+    was ever configured."""
+    return run_published_file(
+        "alert_deliveries.parquet",
+        """
+        select alert_key,
+               string_agg(case status when 'delivered' then channel || ' ✓'
+                          else channel || ' FAILED (' || last_error || '), tried again '
+                               || 'on the next run' end, ' · ' order by channel) as sent,
+               bool_or(status = 'failed') as failed
+        from {file}
+        group by alert_key
+        """,
     )

@@ -81,6 +81,26 @@ def run(sql: str, params: tuple = ()) -> pd.DataFrame:
         return _cached_query(retry.version, str(retry.path), sql, tuple(params))
 
 
+def run_published_file(name: str, sql: str, params: tuple = ()) -> pd.DataFrame | None:
+    """Run one SELECT over a file the pipeline writes next to the snapshots after
+    publishing (`published/<name>`, referred to as `{file}` in `sql`), cached until the
+    file changes; None when there is no such file."""
+    path = published_dir() / name
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    return _cached_file_query(str(path), stamp, sql, tuple(params))
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _cached_file_query(path: str, stamp: int, sql: str, params: tuple) -> pd.DataFrame:
+    with duckdb.connect() as con:
+        return con.execute(sql.replace("{file}", "'" + path.replace("'", "''") + "'"),
+                           list(params)).df()  # fmt: skip
+
+
 def clear_cache() -> None:
     """Forget cached results (benchmarks time queries cold)."""
     _cached_query.clear()
+    _cached_file_query.clear()

@@ -93,12 +93,17 @@ def step_seconds(instance, run_id: str) -> dict[str, float]:
 
 def phase_seconds(steps: dict[str, float]) -> dict[str, float]:
     """Step times grouped: ingest, its checks, the dbt build, publish."""
-    phases = {"ingest": 0.0, "ingest checks": 0.0, "dbt build + tests": 0.0, "publish": 0.0}
+    phases = {
+        "ingest": 0.0, "ingest checks": 0.0, "dbt build + tests": 0.0, "publish": 0.0,
+        "alert delivery": 0.0,
+    }  # fmt: skip
     for step, seconds in steps.items():
         if step.startswith("raw__"):
             phase = "ingest" if step.count("__") == 1 and step[5:] in SOURCES else "ingest checks"
         elif step.startswith("published__"):
             phase = "publish"
+        elif step.startswith("alerts__"):
+            phase = "alert delivery"
         else:
             phase = "dbt build + tests"
         phases[phase] += seconds
@@ -150,6 +155,7 @@ def _print_summary(result, instance, settings: Settings, since: datetime, elapse
     snap = current_snapshot(settings)
     if snap is not None:
         print(f"Published snapshot: {snap}")
+    _print_deliveries(settings, since)
     steps = step_seconds(instance, result.run_id)
     from dagster_project.core.build_state import last_dbt_run
 
@@ -174,6 +180,24 @@ def _print_summary(result, instance, settings: Settings, since: datetime, elapse
     }
 
 
+def _print_deliveries(settings: Settings, since: datetime) -> None:
+    """What the run's alert delivery did (docs/alerts.md), when a destination is set."""
+    from dagster_project.core.alert_delivery import recent_deliveries
+    from dagster_project.core.settings import alert_delivery
+
+    if not alert_delivery().configured or not settings.warehouse_path.exists():
+        return
+    with _summary_connection(settings) as con:
+        rows = [] if con is None else recent_deliveries(con, since)
+    if not rows:
+        print("Alerts: nothing new to deliver.")
+    for channel, destination, status, alerts, error in rows:
+        line = f"Alerts: {alerts} {status} by {channel} to {destination}"
+        if status == "failed":
+            line += f" — {error}; tried again on the next run"
+        print(line)
+
+
 def run_pipeline(
     skip_dbt: bool = False,
     summary_json: str | None = None,
@@ -183,6 +207,13 @@ def run_pipeline(
     """`cxwh pipeline`; 0 on success, 1 on failure, EXIT_LOCKED if another run holds the lock."""
     settings = get_settings()
     os.environ["CX_DATA_DIR"] = str(settings.data_dir)
+    from dagster_project.core.settings import SettingsError, alert_delivery
+
+    try:
+        alert_delivery()  # a half-configured destination stops here, not after the build
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not settings.landing_dir.exists():
         print(
             f"error: no landing zone at {settings.landing_dir}.\n"
@@ -242,6 +273,8 @@ def nothing_new(settings: Settings) -> str | None:
     build = build_fingerprint(settings)
     if build is None or published_build(settings) != build:
         return None
+    if _alerts_to_deliver(settings):
+        return None
     period = last_complete_quarter(datetime.now(UTC).date())
     try:
         if period in quarters_with_responses(settings) and not export_is_current(*period, settings):
@@ -253,6 +286,18 @@ def nothing_new(settings: Settings) -> str | None:
         f"are unchanged since the last build, and the published snapshot and the "
         f"{quarter_label(*period)} OMB export are from that build"
     )
+
+
+def _alerts_to_deliver(settings: Settings) -> int:
+    """Alerts waiting for a destination: new ones, or ones whose delivery failed."""
+    from dagster_project.core.alert_delivery import pending
+    from dagster_project.core.settings import alert_delivery
+
+    cfg = alert_delivery()
+    if not cfg.configured:
+        return 0
+    with connect_warehouse(settings, read_only=True) as con:
+        return pending(settings, cfg, con)
 
 
 def _report_nothing_new(

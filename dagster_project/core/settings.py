@@ -32,6 +32,9 @@ DEFAULT_FRESHNESS_HOURS = 24.0 * 45
 DEFAULT_LOG_LEVEL = "ERROR"
 DEFAULT_DASHBOARD_PORT = 8501
 DEFAULT_DASHBOARD_ADDRESS = "localhost"
+DEFAULT_ALERT_QUARTERS = 2
+DEFAULT_ALERT_TIMEOUT_SECONDS = 10.0
+DEFAULT_SMTP_PORT = 25
 
 
 # The catalog name the marts file is attached under (dbt's profile, connect_warehouse).
@@ -153,3 +156,92 @@ def _number(name: str, default: float) -> float:
     if value < 0:
         raise SystemExit(f"error: {name}={text!r} must not be negative (default {default:g})")
     return value
+
+
+@dataclass(frozen=True)
+class AlertDelivery:
+    """Where new alerts go besides the dashboard (docs/alerts.md). Nothing configured:
+    alerts are on the dashboard only."""
+
+    webhook_url: str | None = None  # CX_ALERT_WEBHOOK_URL: a JSON POST per new alert
+    webhook_token: str | None = None  # CX_ALERT_WEBHOOK_TOKEN: sent as a Bearer token
+    smtp_host: str | None = None  # CX_SMTP_HOST
+    smtp_port: int = DEFAULT_SMTP_PORT  # CX_SMTP_PORT
+    smtp_user: str | None = None  # CX_SMTP_USER (with CX_SMTP_PASSWORD): log in
+    smtp_password: str | None = None  # CX_SMTP_PASSWORD
+    smtp_starttls: bool = False  # CX_SMTP_STARTTLS=1: upgrade the connection to TLS
+    email_to: tuple[str, ...] = ()  # CX_ALERT_EMAIL_TO: comma-separated addresses
+    email_from: str = "cx-warehouse@localhost"  # CX_ALERT_EMAIL_FROM
+    dashboard_url: str = f"http://{DEFAULT_DASHBOARD_ADDRESS}:{DEFAULT_DASHBOARD_PORT}"
+    # CX_ALERT_QUARTERS: alerts of the latest this-many quarters with data are delivered;
+    # older ones (a first deployment's history) stay on the dashboard.
+    quarters: int = DEFAULT_ALERT_QUARTERS
+    timeout_seconds: float = DEFAULT_ALERT_TIMEOUT_SECONDS  # CX_ALERT_TIMEOUT_SECONDS
+
+    @property
+    def webhook(self) -> bool:
+        return bool(self.webhook_url)
+
+    @property
+    def email(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def configured(self) -> bool:
+        return self.webhook or self.email
+
+
+class SettingsError(ValueError):
+    """A setting that cannot work, with what to set instead (the CLI checks before a run;
+    inside a Dagster step it fails that step with the same words)."""
+
+
+def alert_delivery() -> AlertDelivery:
+    """The alert destinations from the environment (`CX_ALERT_*`, `CX_SMTP_*`), checked:
+    a half-configured destination raises SettingsError saying what to set."""
+    try:
+        return _alert_delivery()
+    except SystemExit as exc:  # _number's message
+        raise SettingsError(str(exc.code).removeprefix("error: ")) from None
+
+
+def _alert_delivery() -> AlertDelivery:
+    env = os.environ.get
+    url = env("CX_ALERT_WEBHOOK_URL") or None
+    if url and not url.startswith(("http://", "https://")):
+        raise SettingsError(
+            f"CX_ALERT_WEBHOOK_URL={url!r} is not an http(s) URL; set it to the "
+            "endpoint that receives a JSON POST per new alert, or unset it"
+        )
+    host = env("CX_SMTP_HOST") or None
+    to = tuple(a.strip() for a in (env("CX_ALERT_EMAIL_TO") or "").split(",") if a.strip())
+    if host and not to:
+        raise SettingsError(
+            "CX_SMTP_HOST is set but CX_ALERT_EMAIL_TO is not: set it to the "
+            "comma-separated addresses that receive the alerts, or unset CX_SMTP_HOST"
+        )
+    if to and not host:
+        raise SettingsError(
+            "CX_ALERT_EMAIL_TO is set but CX_SMTP_HOST is not: set the mail server "
+            "(CX_SMTP_HOST, CX_SMTP_PORT) that sends the alerts"
+        )
+    port = _number("CX_SMTP_PORT", DEFAULT_SMTP_PORT)
+    quarters = _number("CX_ALERT_QUARTERS", DEFAULT_ALERT_QUARTERS)
+    for name, value in (("CX_SMTP_PORT", port), ("CX_ALERT_QUARTERS", quarters)):
+        if value != int(value) or value < 1:
+            raise SettingsError(f"{name}={os.environ[name]!r} must be a whole number ≥ 1")
+    dash_port, dash_address = dashboard_server()
+    return AlertDelivery(
+        webhook_url=url,
+        webhook_token=env("CX_ALERT_WEBHOOK_TOKEN") or None,
+        smtp_host=host,
+        smtp_port=int(port),
+        smtp_user=env("CX_SMTP_USER") or None,
+        smtp_password=env("CX_SMTP_PASSWORD") or None,
+        smtp_starttls=(env("CX_SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),
+        email_to=to,
+        email_from=env("CX_ALERT_EMAIL_FROM") or "cx-warehouse@localhost",
+        dashboard_url=(env("CX_DASHBOARD_URL") or f"http://{dash_address}:{dash_port}").rstrip("/"),
+        quarters=int(quarters),
+        timeout_seconds=_number("CX_ALERT_TIMEOUT_SECONDS", DEFAULT_ALERT_TIMEOUT_SECONDS),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import pytest
 from cx_snapshot import CUSTOMERS, JOURNEYS, RESPONSES, SCORES, STAGES, rows
 from expected import customers, metric_text, score_text
@@ -186,4 +187,28 @@ def test_alerts_page_lists_this_quarters_alerts_most_severe_first():
     glance = open_page("quarter_at_a_glance")
     assert [w.value for w in glance.warning] == [
         "2 alerts this quarter (1 high, 1 low): see the Alerts page."
+    ]
+    assert "sent" not in alerts  # no destination ever configured: no delivery column
+
+
+def test_alerts_page_says_where_each_alert_was_sent_and_which_failed(tmp_path):
+    # what the pipeline's delivery step writes after publishing (docs/alerts.md)
+    published = tmp_path / "published" / "alert_deliveries.parquet"
+    duckdb.sql(
+        """
+        select * from (values
+            ('a1', 'email', 'cx@agency.gov', 'delivered', 1, now(), now(), null),
+            ('a1', 'webhook', 'https://hooks.example', 'delivered', 2, now(), now(), null),
+            ('a2', 'webhook', 'https://hooks.example', 'failed', 1, now(), null, 'HTTP 503')
+        ) t(alert_key, channel, destination, status, runs_tried, last_tried_at,
+            delivered_at, last_error)
+        """
+    ).write_parquet(str(published))
+    at = open_page("alerts")
+    sent = frame(at, "message").set_index("severity").sent
+    assert sent["low"] == "email ✓ · webhook ✓"
+    assert sent["high"] == "webhook FAILED (HTTP 503), tried again on the next run"
+    assert [e.value for e in at.error] == [
+        "1 alerts could not be delivered to a destination; the next pipeline run tries "
+        "again (the run summary and the `alerts_delivered` check say why)."
     ]

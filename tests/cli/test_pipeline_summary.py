@@ -11,10 +11,12 @@ def test_steps_are_grouped_into_phases():
         "raw__touchpoints_unique_record_keys": 0.5,
         "warehouse_dbt_assets": 10.0,
         "published__dashboard_snapshot": 1.0,
+        "alerts__deliveries": 0.5,
     }
     assert phase_seconds(steps) == {
         "ingest": 3.5,
         "ingest checks": 0.75,
         "dbt build + tests": 10.0,
         "publish": 1.0,
+        "alert delivery": 0.5,
     }

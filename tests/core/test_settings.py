@@ -3,6 +3,8 @@ through one resource: the values, the errors a user sees, the overrides."""
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 
@@ -91,3 +93,67 @@ def test_dashboard_server_from_the_environment(monkeypatch):
         monkeypatch.setenv("CX_DASHBOARD_PORT", bad)
         with pytest.raises(SystemExit, match=f"CX_DASHBOARD_PORT='{bad}' is not a port"):
             dashboard_server()
+
+
+ALERT_ENV = ("CX_ALERT_WEBHOOK_URL", "CX_ALERT_WEBHOOK_TOKEN", "CX_SMTP_HOST", "CX_SMTP_PORT",
+             "CX_SMTP_USER", "CX_SMTP_PASSWORD", "CX_SMTP_STARTTLS", "CX_ALERT_EMAIL_TO",
+             "CX_ALERT_EMAIL_FROM", "CX_DASHBOARD_URL", "CX_ALERT_QUARTERS",
+             "CX_ALERT_TIMEOUT_SECONDS", "CX_DASHBOARD_PORT", "CX_DASHBOARD_ADDRESS")  # fmt: skip
+
+
+def test_alert_destinations_from_the_environment(monkeypatch):
+    from dagster_project.core.settings import alert_delivery
+
+    for name in ALERT_ENV:
+        monkeypatch.delenv(name, raising=False)
+    cfg = alert_delivery()
+    assert not cfg.configured  # nothing set: alerts on the dashboard only
+    assert (cfg.quarters, cfg.dashboard_url) == (2, "http://localhost:8501")
+    for name, value in {
+        "CX_ALERT_WEBHOOK_URL": "https://hooks.example/T1", "CX_ALERT_WEBHOOK_TOKEN": "tok",
+        "CX_SMTP_HOST": "mail.agency.gov", "CX_SMTP_PORT": "587", "CX_SMTP_STARTTLS": "1",
+        "CX_SMTP_USER": "u", "CX_SMTP_PASSWORD": "p",
+        "CX_ALERT_EMAIL_TO": "a@agency.gov, b@agency.gov", "CX_ALERT_QUARTERS": "1",
+        "CX_DASHBOARD_URL": "https://cx.agency.gov/", "CX_ALERT_TIMEOUT_SECONDS": "3",
+    }.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    cfg = alert_delivery()
+    assert (cfg.webhook, cfg.email) == (True, True)
+    assert (cfg.smtp_port, cfg.smtp_starttls, cfg.smtp_user) == (587, True, "u")
+    assert cfg.email_to == ("a@agency.gov", "b@agency.gov")
+    assert (cfg.quarters, cfg.timeout_seconds) == (1, 3.0)
+    assert cfg.dashboard_url == "https://cx.agency.gov"
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"CX_ALERT_WEBHOOK_URL": "hooks.example/x"}, "is not an http(s) URL"),
+        ({"CX_SMTP_HOST": "mail.agency.gov"}, "CX_ALERT_EMAIL_TO is not"),
+        ({"CX_ALERT_EMAIL_TO": "a@agency.gov"}, "CX_SMTP_HOST is not"),
+        ({"CX_ALERT_QUARTERS": "0"}, "CX_ALERT_QUARTERS='0' must be a whole number"),
+        ({"CX_SMTP_PORT": "mail"}, "CX_SMTP_PORT='mail' is not a number"),
+    ],
+)
+def test_a_half_configured_destination_says_what_to_set(monkeypatch, env, says):
+    from dagster_project.core.settings import SettingsError, alert_delivery
+
+    for name in ALERT_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=re.escape(says)):
+        alert_delivery()
+
+
+def test_the_pipeline_stops_before_running_on_a_half_configured_destination(
+    monkeypatch, tmp_path, capsys
+):
+    from dagster_project.cli.main import main
+
+    monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CX_SMTP_HOST", "mail.agency.gov")
+    monkeypatch.delenv("CX_ALERT_EMAIL_TO", raising=False)
+    assert main(["pipeline"]) == 2
+    assert "error: CX_SMTP_HOST is set but CX_ALERT_EMAIL_TO is not" in capsys.readouterr().err
+    assert not (tmp_path / "warehouse.duckdb").exists()
