@@ -21,6 +21,7 @@ PAGES = [
     ("journeys", "journeys", "Journeys",
      ["Pain point: Accept aid", "61.1", "n = 18 answers"]),
     ("relationships", "relationships", "Relationships", ["57.1%"]),
+    ("alerts", "alerts", "Alerts", ["High severity", "Low severity"]),
     ("action_plans", "action_plans", "CX Action Plans", ["1 of 5"]),
     ("data_quality", "data_quality", "Data quality", ["1 of 2", "162"]),
     ("omb_export", "omb_export", "OMB export",
