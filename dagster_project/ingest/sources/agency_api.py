@@ -177,8 +177,11 @@ def parse(con: duckdb.DuckDBPyConnection, files: Sequence[Prepared], salt: str) 
             from _lines as l join _files as f using (_file_id)
             where regexp_matches(l.line, '[^ ]')  -- not blank (trim() strips spaces only)
         ), x as (
-            -- one JSON parse per line, into every field at once (NULL: not valid JSON)
+            -- one JSON parse per line, into every field at once (NULL: not valid JSON);
+            -- json_valid first: try() falls back to one row at a time in every chunk
+            -- that holds an invalid line, which made this step 2.5x slower at 1M
             select *, case when not undecodable and length(line) <= {MAX_RECORD_CHARS}
+                                and json_valid(line)
                            then try(json_transform(line, {lit(RECORD)})) end as j
             from l
         ), f as (
