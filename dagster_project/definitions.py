@@ -16,6 +16,8 @@ from dagster_project.defs.assets.ingest import ingest_assets
 from dagster_project.defs.assets.publish import build_publish_asset
 from dagster_project.defs.resources import all_resources
 from dagster_project.defs.schedules import (
+    alert_delivery_job,
+    alert_retry_schedule,
     daily_load_job,
     daily_load_schedule,
     ingest_job,
@@ -49,8 +51,8 @@ def defs() -> Definitions:
             alert_deliveries,
             omb_quarterly_export,
         ],
-        jobs=[daily_load_job, ingest_job, omb_export_job],
-        schedules=[daily_load_schedule, quarterly_export_schedule],
+        jobs=[daily_load_job, ingest_job, omb_export_job, alert_delivery_job],
+        schedules=[daily_load_schedule, quarterly_export_schedule, alert_retry_schedule],
         sensors=[landing_zone_sensor],
         resources=all_resources(),
         # DuckDB allows one writer per file: steps run one after another in one process.

@@ -233,7 +233,8 @@ def run_pipeline(
             start = time.perf_counter()
             reason = None if force or skip_dbt else nothing_new(settings)
             if reason is not None:
-                return _report_nothing_new(settings, reason, summary_json, start)
+                code = _report_nothing_new(settings, reason, summary_json, start)
+                return code or _deliver_waiting_alerts(settings)
             return _run_locked(settings, skip_dbt, summary_json)
     except PipelineLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -273,8 +274,6 @@ def nothing_new(settings: Settings) -> str | None:
     build = build_fingerprint(settings)
     if build is None or published_build(settings) != build:
         return None
-    if _alerts_to_deliver(settings):
-        return None
     period = last_complete_quarter(datetime.now(UTC).date())
     try:
         if period in quarters_with_responses(settings) and not export_is_current(*period, settings):
@@ -294,10 +293,37 @@ def _alerts_to_deliver(settings: Settings) -> int:
     from dagster_project.core.settings import alert_delivery
 
     cfg = alert_delivery()
-    if not cfg.configured:
+    if not cfg.configured or not settings.warehouse_path.exists():
         return 0
     with connect_warehouse(settings, read_only=True) as con:
         return pending(settings, cfg, con)
+
+
+def _deliver_waiting_alerts(settings: Settings, defs=None, instance=None) -> int:
+    """The deliver_alerts job, when alerts wait for a destination and the run did not
+    deliver them: a run that publishes nothing skips the daily load's delivery step."""
+    waiting = _alerts_to_deliver(settings)
+    if not waiting:
+        return 0
+    print(f"{waiting} alert deliveries wait (new alerts, or failed before): delivering them.")
+    if defs is None:
+        from dagster_project.cli.instance import instance as dagster_instance
+        from dagster_project.definitions import defs as load_definitions
+
+        defs, instance = load_definitions(), dagster_instance(settings)
+    since = datetime.now(UTC)
+    result = defs.resolve_job_def("deliver_alerts").execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        tags=run_tags(),
+        run_config={"loggers": {"console": {"config": {"log_level": settings.log_level}}}},
+    )
+    _print_deliveries(settings, since)
+    if result.success:
+        return 0
+    _print_failures(result)
+    print("Delivering the alerts FAILED (the snapshot is published).", file=sys.stderr)
+    return 1
 
 
 def _report_nothing_new(
@@ -309,8 +335,8 @@ def _report_nothing_new(
     print(f"cxwh pipeline: nothing new on {settings.data_dir}: {reason}.")
     print(f"Published snapshot (unchanged): {current_snapshot(settings)}")
     print(
-        f"No Dagster run was started; took {elapsed:,.1f} s. `cxwh pipeline --force` starts "
-        "one anyway (for instance to evaluate the ingest checks again)."
+        f"Nothing to load, build or publish; took {elapsed:,.1f} s. `cxwh pipeline --force` "
+        "runs the whole pipeline anyway (for instance to evaluate the ingest checks again)."
     )
     if summary_json:
         summary = {
@@ -370,9 +396,11 @@ def _run_locked(settings: Settings, skip_dbt: bool, summary_json: str | None) ->
     if not result.success:
         print("The pipeline FAILED; nothing was published from this run.", file=sys.stderr)
         return 1
-    if not skip_dbt:
-        return _export_last_quarter(defs, instance, log_level)
-    return 0
+    if skip_dbt:
+        return 0
+    delivered = "alerts__deliveries" in summary["step_seconds"]
+    code = 0 if delivered else _deliver_waiting_alerts(settings, defs, instance)
+    return _export_last_quarter(defs, instance, log_level) or code
 
 
 def run_tags() -> dict[str, str]:  # noqa: N802 - a constant computed per process

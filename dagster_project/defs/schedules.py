@@ -12,9 +12,12 @@ from dagster import (
     schedule,
 )
 
+from dagster_project.core.alert_delivery import pending
 from dagster_project.core.export_state import quarters_with_responses
 from dagster_project.core.fiscal import quarter_label
-from dagster_project.core.settings import get_settings
+from dagster_project.core.settings import SettingsError, alert_delivery, get_settings
+from dagster_project.core.warehouse import WarehouseLockedError, connect_warehouse
+from dagster_project.defs.assets.alerts import alert_deliveries
 from dagster_project.defs.assets.export import omb_quarterly_export
 from dagster_project.defs.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 
@@ -30,6 +33,14 @@ ingest_job = define_asset_job(
     "ingest_only",
     selection=AssetSelection.groups("ingest"),
     description="Load new landing files into raw.* and stop.",
+)
+
+# The delivery step of the daily load runs after a publish; a run that publishes nothing
+# skips it, so deliveries that failed (or waited) are retried by this job on its own.
+alert_delivery_job = define_asset_job(
+    "deliver_alerts",
+    selection=AssetSelection.assets(alert_deliveries),
+    description="Send the published alerts not yet delivered (new, or failed before).",
 )
 
 omb_export_job = define_asset_job(
@@ -72,3 +83,29 @@ def quarterly_export_schedule(context: ScheduleEvaluationContext) -> RunRequest 
         # No responses in that quarter: nothing to submit, and not a failure.
         return SkipReason(f"no responses in {quarter_label(*period)}: no OMB export to write")
     return RunRequest(run_key=key, partition_key=key)
+
+
+@schedule(
+    name="alert_retry_schedule",
+    job=alert_delivery_job,
+    cron_schedule="30 * * * *",
+    execution_timezone="America/New_York",
+    description="Every hour: deliver the alerts that wait (a delivery that failed, or a "
+    "destination configured since the last publish); skips when none waits.",
+)
+def alert_retry_schedule(context: ScheduleEvaluationContext) -> RunRequest | SkipReason:
+    settings = get_settings()
+    try:
+        cfg = alert_delivery()
+    except SettingsError as exc:
+        return SkipReason(f"alert delivery is misconfigured: {exc}")
+    if not cfg.configured or not settings.warehouse_path.exists():
+        return SkipReason("no alert destination configured")
+    try:
+        with connect_warehouse(settings, read_only=True, wait_seconds=0) as con:
+            waiting = pending(settings, cfg, con)
+    except WarehouseLockedError:
+        return SkipReason("the warehouse is busy with a running load; looking again next hour")
+    if not waiting:
+        return SkipReason("every published alert has been delivered")
+    return RunRequest(tags={"cx/alert_deliveries_waiting": str(waiting)})

@@ -28,11 +28,13 @@ from pathlib import Path
 import duckdb
 import pytest
 from aiosmtpd.controller import Controller
+from dagster import build_schedule_context
 
 from dagster_project.cli.main import main
 from dagster_project.core import alert_delivery
 from dagster_project.core.settings import get_settings
 from dagster_project.core.warehouse import open_warehouse
+from dagster_project.defs.schedules import alert_retry_schedule
 
 pytestmark = pytest.mark.slow
 
@@ -175,9 +177,28 @@ def test_a_failing_webhook_is_shown_and_the_mail_goes_out(servers, capsys):
         "group by all order by all"
     ).fetchall()
     assert status == [("email", "delivered", 2), ("webhook", "failed", 2)]
+    # a daemon deployment retries them hourly, whatever the daily load does
+    request = alert_retry_schedule(build_schedule_context())
+    assert request.tags["cx/alert_deliveries_waiting"] == "2"
 
 
-def test_the_next_run_retries_the_failures_and_sends_only_what_is_new(servers):
+def test_a_run_with_no_new_data_retries_the_failed_deliveries(servers, capsys):
+    settings, mailbox = servers
+    Webhook.status, Webhook.received = 200, []
+    assert main(["pipeline"]) == 0  # no landing file, no dbt change: a delivery waits
+    out = capsys.readouterr().out
+    assert "nothing new on" in out  # nothing to load or build: only the delivery job runs
+    assert "2 alert deliveries wait (new alerts, or failed before): delivering them." in out
+    assert "Alerts: 2 delivered by webhook" in out
+    assert sorted(b["rule"] for _, b in Webhook.received) == ["score_drop", "trust_below_benchmark"]
+    assert len(mailbox.messages) == 1  # the e-mail had gone out already
+    assert {k: v[:2] for k, v in _deliveries(settings).items() if k[2] == "webhook"} == {
+        ("irs-file-return", "score_drop", "webhook"): ("delivered", 2),
+        ("irs-file-return", "trust_below_benchmark", "webhook"): ("delivered", 2),
+    }
+
+
+def test_the_next_run_sends_only_what_is_new(servers):
     settings, mailbox = servers
     Webhook.status, Webhook.received = 200, []
     latest = max(p.stat().st_mtime for p in settings.landing_dir.rglob("*") if p.is_file())
@@ -186,17 +207,9 @@ def test_the_next_run_retries_the_failures_and_sends_only_what_is_new(servers):
     assert main(["pipeline"]) == 0
 
     got = {(b["service_id"], b["rule"], b["subject"], b["quarter"]): b for _, b in Webhook.received}
-    assert sorted(got) == [
-        ("dos-passport", "score_drop", "trust", "FY2025 Q3"),
-        ("irs-file-return", "score_drop", "trust", "FY2025 Q3"),
-        ("irs-file-return", "trust_below_benchmark", "trust", "FY2025 Q3"),
-    ]
-    numbers = {k[:2]: (b["observed"], b["expected"], b["n"]) for k, b in got.items()}
-    assert numbers == {
-        ("irs-file-return", "score_drop"): (40.0, 90.0, 40),
-        ("irs-file-return", "trust_below_benchmark"): (40.0, 77.0, 40),
-        ("dos-passport", "score_drop"): (60.0, 90.0, 40),
-    }
+    assert sorted(got) == [("dos-passport", "score_drop", "trust", "FY2025 Q3")]
+    (body,) = got.values()
+    assert (body["observed"], body["expected"], body["n"]) == (60.0, 90.0, 40)
     for headers, body in Webhook.received:  # numbers and names only: nothing else
         assert set(body) == PAYLOAD_KEYS
         assert headers["Content-Type"] == "application/json"
@@ -209,11 +222,7 @@ def test_the_next_run_retries_the_failures_and_sends_only_what_is_new(servers):
     assert mailbox.messages[1]["Subject"] == "CX alerts: 1 new (1 high)"
     assert "Trust fell from 90.0 to 60.0 (n = 40)" in mailbox.messages[1].get_content()
     deliveries = _deliveries(settings)
-    assert {k: v[:2] for k, v in deliveries.items() if k[2] == "webhook"} == {
-        ("irs-file-return", "score_drop", "webhook"): ("delivered", 2),
-        ("irs-file-return", "trust_below_benchmark", "webhook"): ("delivered", 2),
-        ("dos-passport", "score_drop", "webhook"): ("delivered", 1),
-    }
+    assert deliveries[("dos-passport", "score_drop", "webhook")][:2] == ("delivered", 1)
     assert all(v[0] == "delivered" for v in deliveries.values()) and len(deliveries) == 6
 
 
@@ -226,3 +235,5 @@ def test_nothing_is_sent_twice(servers, capsys):
     assert "Alerts: nothing new to deliver." in capsys.readouterr().out
     assert Webhook.received == [] and len(mailbox.messages) == 2
     assert len(_deliveries(settings)) == 6
+    skip = alert_retry_schedule(build_schedule_context())
+    assert skip.skip_message == "every published alert has been delivered"
