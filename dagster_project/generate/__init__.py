@@ -20,8 +20,12 @@ five kinds of agency systems would deliver for federal fiscal years 2024–2026
 
 Realism: every service and channel appears; seasons (tax filing Jan–Apr, FAFSA
 Oct–Mar, disasters Aug–Oct, summer travel); drivers correlate through a latent
-experience with per-service strengths and weaknesses, and some services improve
-year over year; comments follow the scores, many are blank.
+experience with per-service strengths and weaknesses; comments follow the scores, many
+are blank. Scores hold their level within sampling noise except where something moves
+them (`profiles.py`, `changes.py`): they dip in a service's peak season (efficiency
+and trust most), a CX Action Plan initiative lifts its target driver for good after
+its start date, and two planted incidents give the alert rules something to find (a
+passport backlog in FY2025 Q4, the FAFSA form's drop-off in FY2024 Q2).
 
 Defects (see `defects.py`; each row kind ~0.2 % of its source's rows, at least one):
 wrong column counts, bad or blank timestamps, missing ids, unknown `service_id` or

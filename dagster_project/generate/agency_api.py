@@ -130,7 +130,7 @@ class AgencyApi:
             case >= 0, self.cases.latent[case], 0
         )
         r["y"] = y = A.driver_scores(
-            rng, w, A.experience(rng, w, svc, r["ts"], mood, r["js"]), svc, ch
+            rng, w, A.experience(rng, w, svc, r["ts"], mood, r["js"]), svc, ch, r["ts"]
         )
         r["ok"] = ok = A.asked(rng, ch)
         ok[1] |= ~ok.any(axis=0)  # every response answers something

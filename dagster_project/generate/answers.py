@@ -1,9 +1,12 @@
 """From a latent experience to answers on every A-11 scale.
 
-Each response has a latent experience `z` (service quality that drifts by year, the
-stage of its journey, the customer's and the case's own mood, noise). Every driver
-score is `0.85·z` plus the service's and channel's offset for that driver plus its
-own noise, so drivers correlate (ρ ≈ 0.6) and services differ driver by driver.
+Each response has a latent experience `z` (the service's steady level, the stage of
+its journey, the customer's and the case's own mood, noise). Every driver score is
+`0.85·z` plus the service's and channel's offset for that driver, plus what moves that
+driver of that service on that day (`World.drift`: a peak season's backlog, the lift
+of an action-plan initiative, a planted incident; see `changes.py`), plus its own
+noise: drivers correlate (ρ ≈ 0.6), services differ driver by driver, and a service's
+scores stay level within sampling noise except where something moves them.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import numpy as np
 from dagster_project.core.reference import drivers_where
 from dagster_project.generate import profiles as P
 from dagster_project.generate.calendar import START, YEAR
+from dagster_project.generate.changes import day_index
 from dagster_project.generate.world import World
 
 LIKERT_CUTS = np.array([-1.25, -0.55, 0.05, 0.85], np.float32)  # score → 1..5
@@ -40,10 +44,11 @@ def experience(rng: np.random.Generator, w: World, svc, ts, extra=0.0, js=None) 
     return z
 
 
-def driver_scores(rng: np.random.Generator, w: World, z, svc, channel) -> np.ndarray:
+def driver_scores(rng: np.random.Generator, w: World, z, svc, channel, ts) -> np.ndarray:
     """[8, n] driver scores on the latent scale, in `profiles.DRIVERS` order."""
     noise = rng.standard_normal((len(P.DRIVERS), len(z)), np.float32)
-    return 0.85 * z + (w.effect[svc] + w.channel_effect[channel]).T + 0.6 * noise
+    offset = w.effect[svc] + w.channel_effect[channel] + w.drift[svc, day_index(ts)]
+    return 0.85 * z + offset.T + 0.6 * noise
 
 
 def likert(y: np.ndarray) -> np.ndarray:

@@ -83,7 +83,7 @@ class ContactCenter:
         order = np.argsort(ts, kind="stable")
         queue, ts, n = queue[order], ts[order], len(queue)
         svc, ch = w.queue_service[queue], np.full(n, C["phone"])
-        y = A.driver_scores(rng, w, A.experience(rng, w, svc, ts), svc, ch)
+        y = A.driver_scores(rng, w, A.experience(rng, w, svc, ts), svc, ch, ts)
         keys = A.likert(y[[D[q] for q in QUESTIONS]])
         hang_up = np.where(rng.random(n) < 0.08, rng.integers(1, len(QUESTIONS), n), len(QUESTIONS))
         keys[(rng.random(keys.shape) < 0.04) | (np.arange(len(QUESTIONS))[:, None] >= hang_up)] = 9

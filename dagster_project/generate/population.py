@@ -20,6 +20,7 @@ from dagster_project.generate.calendar import (
     N_MONTHS,
     OFFICE_HOURS,
     fiscal_period,
+    quarter_index,
     sample_times,
 )
 from dagster_project.generate.profiles import CASE_PREFIX
@@ -149,7 +150,8 @@ def make_cases(ctx: Context, n_cases: int, customers: Customers, p_survey: float
         js = js_base[act] + s
         _add(ev, act, js, 0, t[act])
         dwell = (w.js_days[js] * DAY * rng.lognormal(0.0, 0.6, len(act))).astype(np.int64) + 3600
-        ab = rng.random(len(act)) < w.js_abandon[js] * np.exp(-0.8 * latent[act])
+        p_abandon = w.js_abandon_q[js, quarter_index(t[act])]
+        ab = rng.random(len(act)) < p_abandon * np.exp(-0.8 * latent[act])
         leave = t[act] + np.where(
             ab, (dwell * rng.uniform(0.2, 1.2, len(act))).astype(np.int64), dwell
         )

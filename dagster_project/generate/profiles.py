@@ -1,7 +1,17 @@
 """How each service behaves in the demo: volume, season, quality, channels, wording.
 
 Numbers are invented but shaped like the real thing: a slow service scores low on
-efficiency and a little lower on trust; some services improve year over year.
+efficiency and a little lower on trust. Like real services, they hold their level from
+quarter to quarter (moving only within sampling noise) except for what is written here:
+
+- `SEASON_DIP`: in a service's peak-volume months a backlog builds up and answers dip,
+  efficiency and trust most;
+- `INITIATIVE_LIFT`: after a CX Action Plan initiative starts (dbt/seeds/action_plans.csv)
+  its service's target driver improves, ramping up over `RAMP_DAYS` to a lasting lift
+  that depends on the initiative's status (an `at_risk` or `planned` one does nothing);
+- `INCIDENTS`: two planted one-quarter incidents for the alert rules to find.
+
+`changes.py` turns these into per-day driver offsets and per-quarter abandon chances.
 A service added to `dbt/seeds/services.csv` without a profile gets `DEFAULT`.
 """
 
@@ -59,50 +69,50 @@ CHANNEL_EFFECT = {
 class Profile:
     weight: float = 0.6  # relative response volume
     season: str = "flat"
-    base: float = 0.0  # overall experience in FY2024 (latent scale)
-    trend: float = 0.05  # change of `base` per year
+    base: float = 0.0  # overall experience (latent scale)
     effects: dict[str, float] = field(default_factory=dict)  # driver offsets
     api_channels: dict[str, float] = field(default_factory=lambda: API_CHANNELS)
     api_thumbs: str | None = None  # THUMBS key when the agency platform asks thumbs
     thing: str = "my application"  # what customers call it in comments
     domain: str = "www.usa.gov"
     paths: tuple[str, ...] = ("", "apply", "status", "contact-us")
+    trend: float = 0.0  # change of `base` per year: none, real services do not drift
 
 
 DEFAULT = Profile()
 
 PROFILES: dict[str, Profile] = {
-    "fsa-fafsa": Profile(1.3, "fafsa", -0.35, 0.45, {"efficiency": -0.4, "transparency": -0.3},
+    "fsa-fafsa": Profile(1.3, "fafsa", 0.3, {"efficiency": -0.4, "transparency": -0.3},
                          thing="the FAFSA form", domain="studentaid.gov", paths=("", "h/apply-for-aid/fafsa", "fafsa-app/login")),
-    "fsa-loan-repayment": Profile(0.9, "flat", -0.1, 0.1, {"transparency": -0.45, "efficiency": -0.2},
+    "fsa-loan-repayment": Profile(0.9, "flat", 0.05, {"transparency": -0.45, "efficiency": -0.2},
                                   thing="my loan repayment plan", domain="studentaid.gov", paths=("manage-loans/repayment", "idr", "app/ibrInstructions.action")),
-    "irs-file-return": Profile(1.6, "tax", 0.2, 0.15, {"ease": -0.3},
+    "irs-file-return": Profile(1.6, "tax", 0.4, {"ease": -0.3},
                                thing="my tax return", domain="www.irs.gov", paths=("filing", "filing/free-file-do-your-federal-taxes-for-free", "directfile")),
-    "irs-refund-status": Profile(1.2, "tax", -0.05, 0.25, {"transparency": -0.5, "efficiency": -0.3}, api_thumbs="10",
+    "irs-refund-status": Profile(1.2, "tax", 0.3, {"transparency": -0.5, "efficiency": -0.3}, api_thumbs="10",
                                  thing="my refund", domain="www.irs.gov", paths=("refunds", "wheres-my-refund", "refunds/tax-season-refund-frequently-asked-questions")),
-    "ssa-retirement": Profile(0.8, "flat", 0.45, 0.0, {"employee": 0.3},
+    "ssa-retirement": Profile(0.8, "flat", 0.45, {"employee": 0.3},
                               api_channels={"web": 0.4, "mobile": 0.1, "in_person": 0.3, "email": 0.05, "chat": 0.05, "mail": 0.1},
                               thing="my retirement application", domain="www.ssa.gov", paths=("retirement", "apply/retirement", "myaccount")),
-    "ssa-disability": Profile(0.6, "flat", -0.55, 0.1, {"efficiency": -1.0, "transparency": -0.4},
+    "ssa-disability": Profile(0.6, "flat", -0.4, {"efficiency": -1.0, "transparency": -0.4},
                               thing="my disability claim", domain="www.ssa.gov", paths=("disability", "apply/disability", "disability/appeal")),
-    "va-health-appointment": Profile(0.9, "flat", 0.6, 0.05, {"employee": 0.4, "humanity": 0.3}, api_thumbs="yesno",
+    "va-health-appointment": Profile(0.9, "flat", 0.65, {"employee": 0.4, "humanity": 0.3}, api_thumbs="yesno",
                                      api_channels={"web": 0.25, "mobile": 0.15, "in_person": 0.45, "email": 0.1, "chat": 0.05},
                                      thing="my appointment", domain="www.va.gov", paths=("health-care/schedule-view-va-appointments", "my-health", "find-locations")),
-    "va-disability-claim": Profile(0.7, "flat", -0.3, 0.2, {"efficiency": -0.9},
+    "va-disability-claim": Profile(0.7, "flat", 0.0, {"efficiency": -0.9},
                                    thing="my VA claim", domain="www.va.gov", paths=("disability/file-disability-claim-form-21-526ez", "claim-or-appeal-status", "disability")),
-    "dos-passport": Profile(0.9, "summer", -0.35, 0.5, {"efficiency": -1.0, "transparency": -0.2}, api_thumbs="updown",
+    "dos-passport": Profile(0.9, "summer", 0.4, {"efficiency": -1.0, "transparency": -0.2}, api_thumbs="updown",
                             api_channels={"web": 0.3, "in_person": 0.3, "mail": 0.25, "email": 0.1, "chat": 0.05},
                             thing="my passport", domain="travel.state.gov", paths=("content/travel/en/passports.html", "passport-status", "renew-online")),
-    "uscis-naturalization": Profile(0.5, "flat", -0.2, 0.2, {"efficiency": -0.8, "transparency": -0.3},
+    "uscis-naturalization": Profile(0.5, "flat", 0.1, {"efficiency": -0.8, "transparency": -0.3},
                                     thing="my N-400 application", domain="www.uscis.gov", paths=("citizenship", "n-400", "case-status")),
-    "tsa-screening": Profile(1.0, "summer", 0.5, 0.0, {"efficiency": 0.3, "humanity": -0.15}, api_thumbs="emoji",
+    "tsa-screening": Profile(1.0, "summer", 0.5, {"efficiency": 0.3, "humanity": -0.15}, api_thumbs="emoji",
                              api_channels={"in_person": 0.85, "mobile": 0.1, "web": 0.05},
                              thing="the security line", domain="www.tsa.gov", paths=("travel/security-screening", "precheck", "contact-center")),
-    "fema-disaster-aid": Profile(0.4, "disaster", -0.4, 0.15, {"transparency": -0.6, "ease": -0.4},
+    "fema-disaster-aid": Profile(0.4, "disaster", -0.2, {"transparency": -0.6, "ease": -0.4},
                                  thing="my disaster assistance application", domain="www.disasterassistance.gov", paths=("", "get-assistance/apply", "information/check-status")),
-    "cms-medicare-enrollment": Profile(0.6, "enrollment", 0.1, 0.1, {"ease": -0.3},
+    "cms-medicare-enrollment": Profile(0.6, "enrollment", 0.25, {"ease": -0.3},
                                        thing="my Medicare enrollment", domain="www.medicare.gov", paths=("basics/get-started-with-medicare", "plan-compare", "account/login")),
-    "sba-loan": Profile(0.4, "flat", 0.0, 0.1, {"efficiency": -0.3},
+    "sba-loan": Profile(0.4, "flat", 0.15, {"efficiency": -0.3},
                         thing="my loan application", domain="www.sba.gov", paths=("funding-programs/loans", "lender-match", "disaster")),
 }  # fmt: skip
 
@@ -136,6 +146,56 @@ CASE_PREFIX = {
     "ssa-disability": "SSA-DIB",
     "va-disability-claim": "VBA",
 }
+
+
+# Seasonal backlog: offsets (latent scale) of each driver in a month whose volume (the
+# service's SEASONS multiplier) is twice its yearly mean, proportional to the excess over
+# the mean below that (tax season's March: -0.25 on efficiency; flat services: none).
+# Summed over a peak quarter, efficiency falls a few points, trust a little less.
+SEASON_DIP = {
+    "efficiency": -0.25,
+    "trust": -0.15,
+    "transparency": -0.1,
+    "satisfaction": -0.08,
+    "ease": -0.05,
+}
+
+# CX Action Plan initiatives: the lasting lift (latent scale) of an initiative's target
+# driver by its status in the seed, reached RAMP_DAYS after its start_date (linearly).
+# At-risk initiatives have stalled and planned ones have not really started: no lift.
+INITIATIVE_LIFT = {"completed": 0.45, "in_progress": 0.35, "at_risk": 0.0, "planned": 0.0}
+INITIATIVE_LIFT_OTHER = 0.3  # a status not listed above
+RAMP_DAYS = 182  # about two quarters
+
+
+@dataclass(frozen=True)
+class Incident:
+    """Something that went wrong in one fiscal quarter, planted for the alerts to find:
+    offsets of a service's drivers (latent scale), or a journey stage's abandon chance."""
+
+    fiscal_year: int
+    fiscal_quarter: int
+    service_id: str = ""
+    drivers: dict[str, float] = field(default_factory=dict)
+    stage: str = ""  # "journey_id/stage_key"
+    abandon: float = 0.0
+    story: str = ""
+
+
+INCIDENTS = (
+    Incident(
+        2025, 4, service_id="dos-passport",
+        drivers={"efficiency": -1.2, "trust": -0.8, "transparency": -0.4, "satisfaction": -0.3},
+        story="A summer backlog (Jul-Sep 2025): applications pile up, processing times double; "
+        "efficiency and trust fall by 20+ points (score_drop alerts at 20,000 responses and "
+        "more) and recover in FY2026 Q1.",
+    ),
+    Incident(
+        2024, 2, stage="student-aid/submit-fafsa", abandon=0.4,
+        story="The new FAFSA form's rocky launch (Jan-Mar 2024): four in ten students who "
+        "start it give up instead of one in ten (a dropoff_rise alert), back to normal in Q3.",
+    ),
+)  # fmt: skip
 
 
 def profile(service_id: str) -> Profile:

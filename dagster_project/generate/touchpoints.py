@@ -182,7 +182,7 @@ class Touchpoints:
                 rows = np.flatnonzero((svc == s) & (rng.random(n) < 0.6))
                 p = rng.integers(0, len(stages), len(rows))
                 js[rows], page[rows] = stages[p], self.page_off[s] + self.n_paths[s] + p
-        y = A.driver_scores(rng, w, A.experience(rng, w, svc, ts, js=js), svc, ch)
+        y = A.driver_scores(rng, w, A.experience(rng, w, svc, ts, js=js), svc, ch, ts)
         ans = np.where(A.asked(rng, ch), A.likert(y) + 1, 0).astype(np.int8)[[D[x] for x in LEGACY]]
         trust = y[D["trust"]]  # answer_01 of the current forms sits in the trust row
         ans[1] = np.select(

@@ -1,9 +1,10 @@
 """The generator's view of the reference seeds as arrays, and the run context.
 
 `World` turns `dbt/seeds/*.csv` plus `profiles.py` into numpy arrays indexed by service,
-channel, queue and journey stage. `Context` carries what every writer needs: keyed
-random streams (so each month and source draws independently of the others), one
-DuckDB connection for building text, the world, and running totals.
+channel, queue and journey stage, and (`changes.py`) by demo day or fiscal quarter.
+`Context` carries what every writer needs: keyed random streams (so each month and
+source draws independently of the others), one DuckDB connection for building text,
+the world, and running totals.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from dagster_project.core.reference import read_seed
+from dagster_project.generate import changes
 from dagster_project.generate import profiles as P
 from dagster_project.generate.calendar import N_QUARTERS
 
@@ -46,6 +48,8 @@ class World:
         for c, eff in P.CHANNEL_EFFECT.items():
             for d, v in eff.items():
                 self.channel_effect[P.C[c], P.D[d]] = v
+        # what moves the scores: seasonal backlog, initiatives, planted incidents
+        self.drift = changes.driver_drift(self.service_ids, self.season)  # [S, day, D]
         self.api_channels = _probs([p.api_channels for p in prof])
         self.tp_channels = _probs([P.TP_CHANNELS])[0]
         thumbs = list(P.THUMBS)
@@ -88,6 +92,11 @@ class World:
         self.js_journey, self.js_key = np.array(js_journey), np.array(js_key)
         self.js_effect = np.array(js_effect, np.float32)
         self.js_abandon, self.js_days = np.array(js_abandon), np.array(js_days, float)
+        stage_names = [
+            f"{self.journeys[j]}/{self.stage_keys[k]}"
+            for j, k in zip(js_journey, js_key, strict=True)
+        ]
+        self.js_abandon_q = changes.stage_abandon(self.js_abandon, stage_names)  # [JS, quarter]
         self.js_service = np.array(js_service)
         # Stages an anonymous Touchpoints response on each service may carry.
         self.service_stages = []

@@ -14,12 +14,22 @@ import pytest
 from dagster_project.generate import GenerateSummary, generate_feeds
 
 N, SEED = 5000, 11
+# Comparing a service's scores between quarters or years needs more answers per cell
+# than N gives (a service has a few dozen a quarter at N): a larger landing zone.
+BIG_N = 40_000
 
 
 @pytest.fixture(scope="session")
 def feeds(tmp_path_factory) -> tuple[GenerateSummary, Path]:
     out = tmp_path_factory.mktemp("landing")
     return generate_feeds(out_dir=out, responses=N, seed=SEED, progress=False), out
+
+
+@pytest.fixture(scope="session")
+def big_root(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("landing-big")
+    generate_feeds(out_dir=out, responses=BIG_N, seed=SEED, progress=False)
+    return out
 
 
 @pytest.fixture(scope="session")
