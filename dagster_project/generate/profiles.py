@@ -118,6 +118,7 @@ PROFILES: dict[str, Profile] = {
 
 # Journeys: per-stage experience effect, chance of abandoning at the stage, median days
 # spent in it, and which service answers for it. Unknown journeys use JOURNEY_DEFAULT.
+# An incident of INCIDENTS may set a stage's abandon chance for one quarter.
 JOURNEYS = {
     "student-aid": {
         "effect": (0.2, -0.3, -0.5, 0.1, 0.0),
@@ -151,7 +152,8 @@ CASE_PREFIX = {
 # Seasonal backlog: offsets (latent scale) of each driver in a month whose volume (the
 # service's SEASONS multiplier) is twice its yearly mean, proportional to the excess over
 # the mean below that (tax season's March: -0.25 on efficiency; flat services: none).
-# Summed over a peak quarter, efficiency falls a few points, trust a little less.
+# Over a peak quarter efficiency falls 5-10 points, trust a few: at 200,000 responses
+# the tax and FAFSA seasons' efficiency dips are significant score_drop alerts.
 SEASON_DIP = {
     "efficiency": -0.25,
     "trust": -0.15,
@@ -168,6 +170,9 @@ INITIATIVE_LIFT_OTHER = 0.3  # a status not listed above
 RAMP_DAYS = 182  # about two quarters
 
 
+# Planted incidents (docs/alerts.md), each lasting one fiscal quarter: the alert rules
+# must find them (tests/integration/test_planted_alerts.py), the raw files must show
+# them (tests/generate/test_realism.py).
 @dataclass(frozen=True)
 class Incident:
     """Something that went wrong in one fiscal quarter, planted for the alerts to find:
