@@ -43,7 +43,7 @@ score_drops as (
 
 ),
 
--- a driver's score below its pooled mean over the four quarters before
+-- a driver's score significantly below its pooled mean over the four quarters before
 trailing_means as (
 
     select
@@ -53,7 +53,9 @@ trailing_means as (
         current_quarter.driver,
         current_quarter.score,
         current_quarter.n,
+        current_quarter.n_positive,
         100.0 * sum(earlier.n_positive) / nullif(sum(earlier.n), 0) as trailing_score,
+        sum(earlier.n_positive) as trailing_positive,
         sum(earlier.n) as trailing_n,
         count(*) as n_quarters,
         bool_or(earlier.is_suppressed) as any_hidden
@@ -71,7 +73,7 @@ trailing_means as (
     group by
         current_quarter.service_id, current_quarter.fiscal_year,
         current_quarter.fiscal_quarter, current_quarter.driver, current_quarter.score,
-        current_quarter.n
+        current_quarter.n, current_quarter.n_positive
 
 ),
 
@@ -94,6 +96,12 @@ below_trailing as (
         and trailing_means.n >= rules.min_n
         and trailing_means.trailing_n >= rules.min_n
         and trailing_means.score < trailing_means.trailing_score - rules.threshold
+        -- and significantly so (the pooled two-proportion test against the four
+        -- quarters pooled): without it a level score alerts on sampling noise
+        and {{ two_proportion_p_value(
+            'trailing_means.n_positive', 'trailing_means.n',
+            'trailing_means.trailing_positive', 'trailing_means.trailing_n') }}
+        < {{ var('significance_alpha') }}
 
 ),
 
