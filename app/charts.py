@@ -186,7 +186,12 @@ def driver_trends(df: pd.DataFrame) -> tuple[go.Figure, str]:
     n_supp = int(df.score.isna().sum())
     alt = (
         f"Line charts of {len(drivers)} drivers' scores per quarter with shaded 95% "
-        f"confidence bands; {n_supp} suppressed quarter points are left out."
+        f"confidence bands; "
+        + (
+            f"{n_supp} suppressed quarter point{'s are' if n_supp != 1 else ' is'} left out."
+            if n_supp
+            else "no quarter is suppressed."
+        )
     )
     return fig, alt
 
