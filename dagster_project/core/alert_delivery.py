@@ -119,8 +119,13 @@ def _digest(text: str) -> str:
 def in_scope_alerts(con: duckdb.DuckDBPyConnection, snapshot: Path, quarters: int) -> list[dict]:
     """The snapshot's alerts of its latest `quarters` quarters with data, most severe
     first, with what a message needs."""
-    con.execute(f"attach if not exists '{snapshot}' as delivery_snapshot (read_only)")
+    con.execute("attach if not exists ? as delivery_snapshot (read_only)", [str(snapshot)])
     try:
+        if not con.execute(
+            "select count(*) from duckdb_tables() where database_name = 'delivery_snapshot' "
+            "and schema_name = 'marts' and table_name = 'fct_cx_alerts'"
+        ).fetchone()[0]:
+            return []  # published by a version without alerts: the next publish has them
         rows = con.execute(
             """
             with latest as (
@@ -327,12 +332,13 @@ def write_status_file(con: duckdb.DuckDBPyConnection, settings: Settings) -> Pat
     out = settings.published_dir / STATUS_FILE
     tmp = out.with_suffix(".parquet.tmp")
     out.parent.mkdir(parents=True, exist_ok=True)
+    target = str(tmp).replace("'", "''")
     con.execute(
         f"""copy (
             select alert_key, channel, destination, status, runs_tried, last_tried_at,
                    delivered_at, last_error
             from ops.alert_deliveries order by alert_key, channel
-        ) to '{tmp}' (format parquet)"""
+        ) to '{target}' (format parquet)"""
     )
     tmp.replace(out)
     return out
