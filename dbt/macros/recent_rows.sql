@@ -23,6 +23,7 @@
 
 {# pre-hook of an incremental model: remember where this build's batch starts #}
 {% macro record_incremental_batch() -%}
+    {%- if builds_incrementally() %}
     {{ create_bookkeeping_schema() }};
     create table if not exists {{ incremental_batches_relation() }} (
         model varchar, batch_since timestamptz
@@ -36,6 +37,7 @@
         {%- else -%}
             cast(null as timestamptz)
         {%- endif %}
+    {%- endif %}
 {%- endmacro %}
 
 {% macro recent_rows_filter(model_name) -%}
