@@ -173,3 +173,16 @@
         x -> x.v
     ), {{ separator }})
 {%- endmacro %}
+
+{#- The values of `expr` as a list (an aggregate). -#}
+{% macro list_agg(expr) -%}
+    {{ return(adapter.dispatch('list_agg', 'cx_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro default__list_agg(expr) -%}
+    list({{ expr }})
+{%- endmacro %}
+
+{% macro spark__list_agg(expr) -%}
+    collect_list({{ expr }})
+{%- endmacro %}

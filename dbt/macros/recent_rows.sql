@@ -41,7 +41,7 @@
 {%- endmacro %}
 
 {% macro recent_rows_filter(model_name) -%}
-    {%- if var('full_tests', false) or flags.FULL_REFRESH -%}
+    {%- if var('full_tests', false) or flags.FULL_REFRESH or not builds_incrementally() -%}
         1 = 1
     {%- else -%}
         _loaded_at > coalesce(

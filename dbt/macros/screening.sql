@@ -327,7 +327,7 @@ drop table _screening_changes
 -#}
 {% macro screening_scope(responses, rules_changed=false) -%}
     {%- set since = screening_batch_since() %}
-    {%- set everything = var('full_tests', false) or flags.FULL_REFRESH %}
+    {%- set everything = var('full_tests', false) or flags.FULL_REFRESH or not builds_incrementally() %}
     select scoped.*
     from {{ responses }} as scoped
     {%- if not everything %}

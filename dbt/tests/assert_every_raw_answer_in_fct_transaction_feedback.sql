@@ -69,7 +69,7 @@ touchpoints_answers as (
 
 answer_values as (
 
-    select list(scale || ':' || raw_value) as answers_on_scale
+    select {{ list_agg("scale || ':' || raw_value") }} as answers_on_scale
     from {{ ref('answer_encodings') }}
     where answer_value is not null
 
@@ -159,11 +159,16 @@ stale_answers as (
         answers._source as source,
         count(*) as n_stale
     from {{ ref('fct_transaction_feedback') }} as answers
+    {%- if builds_incrementally() %}
     inner join {{ replaced_responses_relation() }} as replaced
         on answers.response_key = replaced.response_key
     where
         replaced.replaced_at > {{ incremental_batch_since('fct_transaction_feedback') }}
         and answers._loaded_at < replaced.replaced_at
+    {%- else %}
+    -- a full rebuild every build (Spark) keeps no earlier version
+    where false
+    {%- endif %}
     group by answers._source
 
 )

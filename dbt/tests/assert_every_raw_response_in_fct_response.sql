@@ -63,11 +63,16 @@ stale_versions as (
         true as in_raw,
         count(*) as n_fact_rows
     from {{ ref('fct_response') }} as fact
+    {%- if builds_incrementally() %}
     inner join {{ replaced_responses_relation() }} as replaced
         on fact.response_key = replaced.response_key
     where
         replaced.replaced_at > {{ incremental_batch_since('fct_response') }}
         and fact._loaded_at < replaced.replaced_at
+    {%- else %}
+    -- a full rebuild every build (Spark) keeps no earlier version
+    where false
+    {%- endif %}
     group by fact.response_key
 
 ),

@@ -316,7 +316,8 @@ select
     {%- if this is not none and execute %}
         {%- set earlier = adapter.get_relation(this.database, this.schema, this.identifier) %}
     {%- endif %}
-    {%- if earlier is not none and not flags.FULL_REFRESH %}
+    {#- Spark drops a Parquet table before it re-creates it: there, the time of the build. #}
+    {%- if earlier is not none and not flags.FULL_REFRESH and target.type != 'spark' %}
     coalesce(
         (select min(kept.first_detected_at) from {{ this }} as kept
          where kept.alert_key = described.alert_key),

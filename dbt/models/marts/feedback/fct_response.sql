@@ -7,6 +7,8 @@
 -- and sets is_suspect / suspect_rule / suspect_reason.
 -- The view int_responses_comment_sentiment shares the sentiment macro (its unit test pins it):
 -- depends_on: {{ ref('int_responses_comment_sentiment') }}
+-- The screening rules (post-hook here, the select on a full rebuild like Spark's):
+-- depends_on: {{ ref('services') }}, {{ ref('screening_rules') }}
 {{
     config(
         materialized=cx_incremental_materialization(),
