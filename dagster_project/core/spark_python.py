@@ -60,11 +60,23 @@ def enable() -> None:
     SparkAdapter._cx_session_python = True
 
 
+# dbt's options that say which project, profile and target a command runs on
+_WHERE = ("--project-dir", "--profiles-dir", "--target", "-t", "--target-path", "--log-path")
+
+
 def main(argv: list[str]) -> int:
+    """`dbt <argv>` in this process with the session method; on a Spark target the raw
+    Parquet is declared first (the `register_raw_sources` operation)."""
     from dbt.cli.main import dbtRunner
 
     enable()
-    result = dbtRunner().invoke(argv)
+    runner = dbtRunner()
+    where = [arg for i, arg in enumerate(argv[1:]) if arg in _WHERE or argv[i] in _WHERE]
+    target = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a in ("--target", "-t")), "")
+    declare = target.startswith("spark") and argv[:1] != ["run-operation"]
+    if declare and not runner.invoke(["run-operation", "register_raw_sources", *where]).success:
+        return 1
+    result = runner.invoke(argv)
     return 0 if result.success else 1
 
 

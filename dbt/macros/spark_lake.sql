@@ -1,10 +1,13 @@
 {#-
     The raw layer on Spark (README "Running on Spark"): the pipeline stages each raw.*
     table of the DuckDB warehouse as Parquet under CX_LAKE_URI (default
-    $CX_DATA_DIR/lake/raw, dagster_project.core.lake), and this on-run-start hook
-    declares them as the `raw` schema of the Spark catalog: external tables over the
-    Parquet directories, re-declared on every run so a re-staged table's new files and
-    schema are read. Nothing on DuckDB, where raw.* are the ingest's own tables.
+    $CX_DATA_DIR/lake/raw, dagster_project.core.lake), and this operation declares them
+    as the `raw` schema of the Spark catalog: external tables over the Parquet
+    directories, re-declared before every Spark build (`dbt run-operation
+    register_raw_sources --target spark`; dagster_project.core.spark_python runs it) so
+    a re-staged table's new files and schema are read. Not an on-run-start hook: a hook
+    is a node of every DuckDB run's results too. Nothing on DuckDB, where raw.* are the
+    ingest's own tables.
 -#}
 {% macro register_raw_sources() -%}
     {{ return(adapter.dispatch('register_raw_sources', 'cx_warehouse')()) }}

@@ -155,21 +155,30 @@ fact_counts as (
 -- The answers of an earlier version of a response the batch replaced must be gone.
 stale_answers as (
 
-    select
-        answers._source as source,
-        count(*) as n_stale
-    from {{ ref('fct_transaction_feedback') }} as answers
     {%- if builds_incrementally() %}
-    inner join {{ replaced_responses_relation() }} as replaced
-        on answers.response_key = replaced.response_key
-    where
-        replaced.replaced_at > {{ incremental_batch_since('fct_transaction_feedback') }}
-        and answers._loaded_at < replaced.replaced_at
+
+        select
+            answers._source as source,
+            count(*) as n_stale
+        from {{ ref('fct_transaction_feedback') }} as answers
+        inner join {{ replaced_responses_relation() }} as replaced
+            on answers.response_key = replaced.response_key
+        where
+            replaced.replaced_at > {{ incremental_batch_since('fct_transaction_feedback') }}
+            and answers._loaded_at < replaced.replaced_at
+        group by answers._source
+
     {%- else %}
-    -- a full rebuild every build (Spark) keeps no earlier version
-    where false
+
+        select
+            answers._source as source,
+            count(*) as n_stale
+        from {{ ref('fct_transaction_feedback') }} as answers
+        -- a full rebuild every build (Spark) keeps no earlier version
+        where false
+        group by answers._source
+
     {%- endif %}
-    group by answers._source
 
 )
 

@@ -22,7 +22,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dagster_project.cli.main import main

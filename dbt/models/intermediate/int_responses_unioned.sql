@@ -32,7 +32,8 @@ touchpoints as (
             as survey_type,
         cast(null as {{ dbt.type_string() }}) as case_id,
         stage_key,
-        cast(null as {{ dbt.type_string() }}) as customer_key,  -- Touchpoints submissions are anonymous
+        -- Touchpoints submissions are anonymous
+        cast(null as {{ dbt.type_string() }}) as customer_key,
         submitted_at,
         comment,
         -- legacy a11: seven 1-5 columns (blank = no answer); v2: answer_01 = trust

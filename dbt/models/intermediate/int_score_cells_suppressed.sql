@@ -246,10 +246,10 @@ flags_0 as (
                 partition by fiscal_year, fiscal_quarter, driver, total_key
                 order by
                     is_candidate desc,
-                    is_parent,
-                    n_positive = 0 or n_positive = n,
-                    n,
-                    cell_key
+                    is_parent asc,
+                    (n_positive = 0 or n_positive = n) asc,
+                    n asc,
+                    cell_key asc
             ) = 1 as is_pick
         from candidates_{{ i }}
 

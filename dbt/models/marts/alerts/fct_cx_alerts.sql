@@ -253,7 +253,8 @@ described as (
 
     select
         md5(
-            found.rule || '|' || found.service_id || '|' || cast(found.fiscal_year as {{ dbt.type_string() }})
+            found.rule || '|' || found.service_id || '|'
+            || cast(found.fiscal_year as {{ dbt.type_string() }})
             || '|' || cast(found.fiscal_quarter as {{ dbt.type_string() }}) || '|' || found.subject
         ) as alert_key,
         found.*,
@@ -281,11 +282,13 @@ described as (
                 then
                     'Drop-off at ' || found.subject_label || ' rose from '
                     || printf('%.1f', found.expected) || '% to ' || printf('%.1f', found.observed)
-                    || '% of ' || cast(found.n as {{ dbt.type_string() }}) || ' cases, a significant rise.'
+                    || '% of ' || cast(found.n as {{ dbt.type_string() }})
+                    || ' cases, a significant rise.'
             else
                 'Comments on ' || lower(found.subject_label) || ' rose from '
                 || printf('%.0f', found.expected) || '% to ' || printf('%.0f', found.observed)
-                || '% of the quarter''s comments (' || cast(found.n as {{ dbt.type_string() }}) || ').'
+                || '% of the quarter''s comments ('
+                || cast(found.n as {{ dbt.type_string() }}) || ').'
         end as message
     from found
     inner join rules on found.rule = rules.rule

@@ -27,37 +27,6 @@
     "answers.driver || '=' || coalesce(cast(answers.answer_value as "
     ~ dbt.type_string() ~ "), '')" %}
 
-{%- set columns = [
-    'response_key',
-    'source',
-    'source_record_id',
-    'service_id',
-    'agency_code',
-    'channel',
-    'touchpoint',
-    'page',
-    'survey_type',
-    'case_id',
-    'journey_id',
-    'journey_stage_key',
-    'customer_key',
-    'is_anonymous',
-    'submitted_at',
-    'fiscal_year',
-    'fiscal_quarter',
-    'n_answers',
-    'n_positive',
-    'trust_is_positive',
-    'comment',
-    'comment_sentiment',
-    'answers_signature',
-    'is_suspect',
-    'suspect_rule',
-    'suspect_reason',
-    '_source_file',
-    '_row_number',
-    '_loaded_at',
-] %}
 
 with
 
@@ -138,14 +107,41 @@ screening as (
 ){%- endif %}
 
 select
-    {%- for column in columns %}
-    {%- if column in ('is_suspect', 'suspect_rule', 'suspect_reason') and not builds_incrementally() %}
-    {{ 'screening.response_key is not null' if column == 'is_suspect' else 'screening.' ~ column }}
-        as {{ column }}{{ ',' if not loop.last }}
+    unscreened.response_key,
+    unscreened.source,
+    unscreened.source_record_id,
+    unscreened.service_id,
+    unscreened.agency_code,
+    unscreened.channel,
+    unscreened.touchpoint,
+    unscreened.page,
+    unscreened.survey_type,
+    unscreened.case_id,
+    unscreened.journey_id,
+    unscreened.journey_stage_key,
+    unscreened.customer_key,
+    unscreened.is_anonymous,
+    unscreened.submitted_at,
+    unscreened.fiscal_year,
+    unscreened.fiscal_quarter,
+    unscreened.n_answers,
+    unscreened.n_positive,
+    unscreened.trust_is_positive,
+    unscreened.comment,
+    unscreened.comment_sentiment,
+    unscreened.answers_signature,
+    {%- if builds_incrementally() %}
+        unscreened.is_suspect,
+        unscreened.suspect_rule,
+        unscreened.suspect_reason,
     {%- else %}
-    unscreened.{{ column }}{{ ',' if not loop.last }}
+        screening.response_key is not null as is_suspect,
+        screening.suspect_rule,
+        screening.suspect_reason,
     {%- endif %}
-    {%- endfor %}
+    unscreened._source_file,
+    unscreened._row_number,
+    unscreened._loaded_at
 from unscreened
 {%- if not builds_incrementally() %}
 left join screening on unscreened.response_key = screening.response_key

@@ -147,7 +147,7 @@ pass_0 as (
                 is_candidate
                 and row_number() over (
                     partition by fiscal_year, fiscal_quarter, breakdown
-                    order by is_candidate desc, trust_n, group_order
+                    order by is_candidate desc, trust_n asc, group_order asc
                 ) = 1
             ) as is_suppressed
         from picks_{{ i }}
