@@ -44,7 +44,14 @@ dashboard: setup ## serve the dashboard on the published snapshot
 dev: setup ## open the Dagster UI (asset graph, schedules, sensors, checks)
 	DAGSTER_HOME=$$($(BIN)/python -m dagster_project.cli.instance) $(BIN)/dagster dev -m dagster_project.definitions
 
-test: setup browser ## run every test (unit, dbt, Dagster, app, browser, benchmark smoke)
+SPARK_STAMP := $(VENV)/.installed-spark
+
+# The Spark extra (dbt-spark, pyspark) for the Spark parity test; `make setup` stays lean.
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	@touch $(SPARK_STAMP)
+
+test: setup $(SPARK_STAMP) browser ## run every test (unit, dbt, Dagster, app, browser, Spark parity, benchmark smoke)
 	$(BIN)/python -m pytest -n 2 --no-loadscope-reorder $(PYTEST_ARGS)
 
 browser: ## Debian's chromium for the browser tests (installed when missing and possible)

@@ -76,3 +76,17 @@
 {% macro prev_fiscal_quarter(fiscal_quarter) -%}
     (case when {{ fiscal_quarter }} = 1 then 4 else {{ fiscal_quarter }} - 1 end)
 {%- endmacro %}
+
+{#- The type of an instant (DuckDB's timestamptz): Spark's `timestamp` is one (stored
+    as UTC, shown in the session time zone, UTC here). -#}
+{% macro type_timestamptz() -%}
+    {{ return(adapter.dispatch('type_timestamptz', 'cx_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__type_timestamptz() -%}
+    timestamp with time zone
+{%- endmacro %}
+
+{% macro spark__type_timestamptz() -%}
+    timestamp
+{%- endmacro %}

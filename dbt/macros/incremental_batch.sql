@@ -11,7 +11,7 @@
 {% macro incremental_since() -%}
     {%- if is_incremental() and execute -%}
         {%- set since = run_query(
-            "select cast(max(_loaded_at) as varchar) from " ~ this
+            "select cast(max(_loaded_at) as " ~ dbt.type_string() ~ ") from " ~ this
         ).columns[0].values()[0] -%}
         {{ return(since if since is not none else 'empty') }}
     {%- endif -%}
@@ -45,4 +45,13 @@
 
 {% macro spark__cx_incremental_materialization() -%}
     {{ return('table') }}
+{%- endmacro %}
+
+{#- True where the facts build incrementally: their bookkeeping (each batch's start,
+    the rows a re-delivery replaced, the screening state) is kept, and tests and hooks
+    read it. On a full rebuild every build (Spark) there is none to keep: the hooks
+    that write it do nothing, the tests read every row, and fct_response screens its
+    responses in its own select (no update). -#}
+{% macro builds_incrementally() -%}
+    {{ return(cx_incremental_materialization() == 'incremental') }}
 {%- endmacro %}

@@ -14,8 +14,9 @@
     ((extract(epoch from {{ end_ts }}) - extract(epoch from {{ start_ts }})) / 86400.0)
 {%- endmacro %}
 
+{#- microseconds, as DuckDB's epoch() keeps them; a double, as on DuckDB -#}
 {% macro spark__journeys_days_between(start_ts, end_ts) -%}
-    ((unix_timestamp({{ end_ts }}) - unix_timestamp({{ start_ts }})) / 86400.0)
+    (cast(unix_micros({{ end_ts }}) - unix_micros({{ start_ts }}) as double) / 86400e6)
 {%- endmacro %}
 
 {#- Distinct values of a varchar column, sorted, joined with ',' (an aggregate). -#}

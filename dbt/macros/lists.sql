@@ -110,7 +110,7 @@
 {%- endmacro %}
 
 {% macro default__answer_item(driver, scale, value) -%}
-    {'driver': {{ driver }}, 'scale': {{ scale }}, 'value': cast({{ value }} as varchar)}
+    {'driver': {{ driver }}, 'scale': {{ scale }}, 'value': cast({{ value }} as {{ dbt.type_string() }})}
 {%- endmacro %}
 
 {% macro spark__answer_item(driver, scale, value) -%}
@@ -154,4 +154,35 @@
 
 {% macro spark__string_contains(haystack, needle) -%}
     (instr({{ haystack }}, {{ needle }}) > 0)
+{%- endmacro %}
+
+{#- string_agg(expr, separator order by order_expr): the values of `expr` (never NULL)
+    joined with `separator` (a SQL literal) in the order of `order_expr` (an aggregate). -#}
+{% macro ordered_string_agg(expr, separator, order_expr) -%}
+    {{ return(adapter.dispatch('ordered_string_agg', 'cx_warehouse')(expr, separator, order_expr)) }}
+{%- endmacro %}
+
+{% macro default__ordered_string_agg(expr, separator, order_expr) -%}
+    string_agg({{ expr }}, {{ separator }} order by {{ order_expr }})
+{%- endmacro %}
+
+{#- Spark's aggregates take no ORDER BY: collect (key, value) pairs, sort, join. -#}
+{% macro spark__ordered_string_agg(expr, separator, order_expr) -%}
+    array_join(transform(
+        array_sort(collect_list(struct({{ order_expr }} as k, {{ expr }} as v))),
+        x -> x.v
+    ), {{ separator }})
+{%- endmacro %}
+
+{#- The values of `expr` as a list (an aggregate). -#}
+{% macro list_agg(expr) -%}
+    {{ return(adapter.dispatch('list_agg', 'cx_warehouse')(expr)) }}
+{%- endmacro %}
+
+{% macro default__list_agg(expr) -%}
+    list({{ expr }})
+{%- endmacro %}
+
+{% macro spark__list_agg(expr) -%}
+    collect_list({{ expr }})
 {%- endmacro %}

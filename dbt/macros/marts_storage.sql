@@ -1,7 +1,7 @@
 {#-
     Where the marts live: on DuckDB their own file, attached as marts_db by profiles.yml
     (dbt_project.yml's +database and dagster_project.core.settings.MARTS_CATALOG say the same), so that publishing them is a byte copy; elsewhere the target's
-    database. dbt_project.yml builds models/marts there.
+    database (none on Spark). dbt_project.yml builds models/marts there.
 
     The marts' build bookkeeping (each incremental batch's start, the rows a
     re-delivery replaced) sits beside them in its `intermediate` schema: DuckDB lets one
@@ -9,7 +9,7 @@
     transaction that builds them. Publishing leaves that schema out of the snapshot.
 -#}
 {% macro marts_database() -%}
-    {{ return('marts_db' if target.type == 'duckdb' else target.database) }}
+    {{ return('marts_db' if target.type == 'duckdb' else none) }}
 {%- endmacro %}
 
 {% macro bookkeeping_relation(name) -%}

@@ -23,6 +23,7 @@
 
 {# pre-hook of an incremental model: remember where this build's batch starts #}
 {% macro record_incremental_batch() -%}
+    {%- if builds_incrementally() %}
     {{ create_bookkeeping_schema() }};
     create table if not exists {{ incremental_batches_relation() }} (
         model varchar, batch_since timestamptz
@@ -36,10 +37,11 @@
         {%- else -%}
             cast(null as timestamptz)
         {%- endif %}
+    {%- endif %}
 {%- endmacro %}
 
 {% macro recent_rows_filter(model_name) -%}
-    {%- if var('full_tests', false) or flags.FULL_REFRESH -%}
+    {%- if var('full_tests', false) or flags.FULL_REFRESH or not builds_incrementally() -%}
         1 = 1
     {%- else -%}
         _loaded_at > coalesce(

@@ -27,6 +27,7 @@
 {#- pre-hook of fct_response: the case, customer and service-quarter of each response
     the batch replaces. -#}
 {% macro record_replaced_responses() -%}
+    {%- if builds_incrementally() %}
     {{ create_bookkeeping_schema() }};
     create table if not exists {{ replaced_responses_relation() }} (
         response_key varchar, case_id varchar, customer_key varchar, service_id varchar,
@@ -41,11 +42,13 @@
     inner join {{ batch_responses() }} as new
         on old.response_key = new.response_key and old._loaded_at < new._loaded_at
     {%- endif %}
+    {%- endif %}
 {%- endmacro %}
 
 {#- pre-hook of fct_transaction_feedback: the answers of each response the batch
     replaces, counted per cell of the quarterly scores. -#}
 {% macro record_replaced_answer_cells() -%}
+    {%- if builds_incrementally() %}
     {{ create_bookkeeping_schema() }};
     create table if not exists {{ replaced_answer_cells_relation() }} (
         service_id varchar, agency_code varchar, fiscal_year integer, fiscal_quarter integer,
@@ -63,6 +66,7 @@
     group by
         old.service_id, old.agency_code, old.fiscal_year, old.fiscal_quarter, old.channel,
         old.driver, new._loaded_at
+    {%- endif %}
     {%- endif %}
 {%- endmacro %}
 

@@ -69,9 +69,9 @@ duplicates as (
         'duplicate_answers' as suspect_rule,
         1 as rule_order,
         'identical answers and comment from the same customer '
-        || cast({{ minutes_between('previous_at', 'submitted_at') }} as varchar)
+        || cast({{ minutes_between('previous_at', 'submitted_at') }} as {{ dbt.type_string() }})
         || ' min after an earlier response (window '
-        || cast(window_minutes as varchar) || ' min)' as suspect_reason
+        || cast(window_minutes as {{ dbt.type_string() }}) || ' min)' as suspect_reason
     from repeats
     where
         previous_at is not null
@@ -129,9 +129,9 @@ bursts as (
         response_key,
         'submission_burst' as suspect_rule,
         2 as rule_order,
-        cast(greatest(n_grid_a, n_grid_b) as varchar) || ' submissions from one page within '
-        || cast(window_minutes as varchar) || ' min, '
-        || cast(cast(round(greatest(n_grid_a, n_grid_b) / mean_per_window) as bigint) as varchar)
+        cast(greatest(n_grid_a, n_grid_b) as {{ dbt.type_string() }}) || ' submissions from one page within '
+        || cast(window_minutes as {{ dbt.type_string() }}) || ' min, '
+        || cast(cast(round(greatest(n_grid_a, n_grid_b) / mean_per_window) as bigint) as {{ dbt.type_string() }})
         || ' times its average for the quarter' as suspect_reason
     from page_volumes
     where
@@ -163,7 +163,7 @@ link_spam as (
         response_key,
         'url_spam' as suspect_rule,
         3 as rule_order,
-        'comment with ' || cast(n_links as varchar) || ' web links' as suspect_reason
+        'comment with ' || cast(n_links as {{ dbt.type_string() }}) || ' web links' as suspect_reason
     from links
     where n_links >= min_count
 
@@ -205,8 +205,10 @@ where rn = 1
     cast(floor((epoch({{ later }}) - epoch({{ earlier }})) / 60) as bigint)
 {%- endmacro %}
 
+{#- to the microsecond, as DuckDB's epoch(): whole seconds would move a difference of
+    59.9 s across a minute -#}
 {% macro spark__minutes_between(earlier, later) -%}
-    cast(floor((unix_timestamp({{ later }}) - unix_timestamp({{ earlier }})) / 60) as bigint)
+    cast(floor((unix_micros({{ later }}) - unix_micros({{ earlier }})) / 60e6) as bigint)
 {%- endmacro %}
 
 {#- Minutes since 1970-01-01 UTC (a double), for fixed time windows. -#}
@@ -219,7 +221,7 @@ where rn = 1
 {%- endmacro %}
 
 {% macro spark__epoch_minutes(ts) -%}
-    (unix_timestamp({{ ts }}) / 60.0)
+    (unix_micros({{ ts }}) / 60e6)
 {%- endmacro %}
 
 {#- How many web links (http://, https://, www.) a text carries. -#}
@@ -250,6 +252,7 @@ where rn = 1
 {%- endmacro %}
 
 {% macro screen_responses() -%}
+    {%- if builds_incrementally() %}
 {%- set state = bookkeeping_relation('screening_state') %}
 {%- set since = screening_batch_since() %}
 {{ create_bookkeeping_schema() }};
@@ -305,6 +308,7 @@ where responses.response_key = changes.response_key;
 delete from {{ state }};
 insert into {{ state }} select ({{ screening_rules_digest() }}), now();
 drop table _screening_changes
+    {%- endif %}
 {%- endmacro %}
 
 {#- Where fct_response's latest batch starts (NULL after a full build). -#}
@@ -323,7 +327,7 @@ drop table _screening_changes
 -#}
 {% macro screening_scope(responses, rules_changed=false) -%}
     {%- set since = screening_batch_since() %}
-    {%- set everything = var('full_tests', false) or flags.FULL_REFRESH %}
+    {%- set everything = var('full_tests', false) or flags.FULL_REFRESH or not builds_incrementally() %}
     select scoped.*
     from {{ responses }} as scoped
     {%- if not everything %}

@@ -85,7 +85,7 @@ rate_mismatches as (
 
     select
         'agg_response_rates' as model,
-        cast(null as varchar) as service_id,
+        cast(null as {{ dbt.type_string() }}) as service_id,
         cast(null as integer) as fiscal_year,
         cast(null as integer) as fiscal_quarter
     from n_responses

@@ -69,7 +69,7 @@ touchpoints_answers as (
 
 answer_values as (
 
-    select list(scale || ':' || raw_value) as answers_on_scale
+    select {{ list_agg("scale || ':' || raw_value") }} as answers_on_scale
     from {{ ref('answer_encodings') }}
     where answer_value is not null
 
@@ -155,16 +155,30 @@ fact_counts as (
 -- The answers of an earlier version of a response the batch replaced must be gone.
 stale_answers as (
 
-    select
-        answers._source as source,
-        count(*) as n_stale
-    from {{ ref('fct_transaction_feedback') }} as answers
-    inner join {{ replaced_responses_relation() }} as replaced
-        on answers.response_key = replaced.response_key
-    where
-        replaced.replaced_at > {{ incremental_batch_since('fct_transaction_feedback') }}
-        and answers._loaded_at < replaced.replaced_at
-    group by answers._source
+    {%- if builds_incrementally() %}
+
+        select
+            answers._source as source,
+            count(*) as n_stale
+        from {{ ref('fct_transaction_feedback') }} as answers
+        inner join {{ replaced_responses_relation() }} as replaced
+            on answers.response_key = replaced.response_key
+        where
+            replaced.replaced_at > {{ incremental_batch_since('fct_transaction_feedback') }}
+            and answers._loaded_at < replaced.replaced_at
+        group by answers._source
+
+    {%- else %}
+
+        select
+            answers._source as source,
+            count(*) as n_stale
+        from {{ ref('fct_transaction_feedback') }} as answers
+        -- a full rebuild every build (Spark) keeps no earlier version
+        where false
+        group by answers._source
+
+    {%- endif %}
 
 )
 

@@ -58,17 +58,32 @@ key_differences as (
 -- An earlier version of a record the batch replaced must be gone (delete+insert).
 stale_versions as (
 
-    select
-        fact.response_key,
-        true as in_raw,
-        count(*) as n_fact_rows
-    from {{ ref('fct_response') }} as fact
-    inner join {{ replaced_responses_relation() }} as replaced
-        on fact.response_key = replaced.response_key
-    where
-        replaced.replaced_at > {{ incremental_batch_since('fct_response') }}
-        and fact._loaded_at < replaced.replaced_at
-    group by fact.response_key
+    {%- if builds_incrementally() %}
+
+        select
+            fact.response_key,
+            true as in_raw,
+            count(*) as n_fact_rows
+        from {{ ref('fct_response') }} as fact
+        inner join {{ replaced_responses_relation() }} as replaced
+            on fact.response_key = replaced.response_key
+        where
+            replaced.replaced_at > {{ incremental_batch_since('fct_response') }}
+            and fact._loaded_at < replaced.replaced_at
+        group by fact.response_key
+
+    {%- else %}
+
+        select
+            fact.response_key,
+            true as in_raw,
+            count(*) as n_fact_rows
+        from {{ ref('fct_response') }} as fact
+        -- a full rebuild every build (Spark) keeps no earlier version
+        where false
+        group by fact.response_key
+
+    {%- endif %}
 
 ),
 

@@ -15,19 +15,19 @@ from_seed as (
 
     select
         'on_legacy_form' as driver_list,
-        {{ dbt.listagg('driver', "','", 'order by driver_order') }} as seed_drivers
+        {{ ordered_string_agg('driver', "','", 'driver_order') }} as seed_drivers
     from questions
     where on_legacy_form
     union all
     select
         'on_current_form_indicator' as driver_list,
-        {{ dbt.listagg('driver', "','", 'order by driver_order') }} as seed_drivers
+        {{ ordered_string_agg('driver', "','", 'driver_order') }} as seed_drivers
     from questions
     where on_current_form_indicator
     union all
     select
         'keypad_question' as driver_list,
-        {{ dbt.listagg('driver', "','", 'order by keypad_question') }} as seed_drivers
+        {{ ordered_string_agg('driver', "','", 'keypad_question') }} as seed_drivers
     from questions
     where keypad_question is not null
 

@@ -13,7 +13,9 @@ with
 scope as (
 
     select * from ({{ screening_scope(ref('fct_response')) }}) as scoped
-    where {{ 'true' if var('full_tests', false) else screening_batch_since() ~ ' is not null' }}
+    -- a full rebuild every build (Spark): screened by this macro in fct_response's select
+    where {{ 'true' if var('full_tests', false) else (
+        screening_batch_since() ~ ' is not null' if builds_incrementally() else 'false') }}
 
 ),
 

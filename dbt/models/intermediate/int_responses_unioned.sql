@@ -30,9 +30,10 @@ touchpoints as (
         -- a11_v2 asks trust as thumbs; the legacy and radio forms ask 1-5.
         case when form_kind = 'a11_v2' then 'thumbs_up_down' else 'likert_scale' end
             as survey_type,
-        cast(null as varchar) as case_id,
+        cast(null as {{ dbt.type_string() }}) as case_id,
         stage_key,
-        cast(null as varchar) as customer_key,  -- Touchpoints submissions are anonymous
+        -- Touchpoints submissions are anonymous
+        cast(null as {{ dbt.type_string() }}) as customer_key,
         submitted_at,
         comment,
         -- legacy a11: seven 1-5 columns (blank = no answer); v2: answer_01 = trust
@@ -61,7 +62,7 @@ agency_api as (
         service_id,
         channel,
         'agency_api' as touchpoint,
-        cast(null as varchar) as page,
+        cast(null as {{ dbt.type_string() }}) as page,
         case
             when {{ any_element_has('answers', 'scale', "'thumbs'") }} then 'thumbs_up_down'
             else 'likert_scale'
@@ -90,11 +91,11 @@ contact_center as (
         service_id,
         'phone' as channel,
         'contact_center/' || queue as touchpoint,
-        cast(null as varchar) as page,
+        cast(null as {{ dbt.type_string() }}) as page,
         'likert_scale' as survey_type,
-        cast(null as varchar) as case_id,
-        cast(null as varchar) as stage_key,
-        cast(null as varchar) as customer_key,  -- the caller's number is never kept
+        cast(null as {{ dbt.type_string() }}) as case_id,
+        cast(null as {{ dbt.type_string() }}) as stage_key,
+        cast(null as {{ dbt.type_string() }}) as customer_key,  -- the caller's number is never kept
         call_started_at as submitted_at,
         agent_note as comment,
         {%- set keypad = [] %}

@@ -165,6 +165,8 @@ def _earlier_picks(session, this) -> dict[str, set[str]] | None:
     """From this model's last build: per group digest, its complementary-suppressed
     cell keys (those int_score_cells_suppressed hid and those this model added). None
     when there is no earlier build to read."""
+    if not hasattr(session, "execute"):  # Spark: a full rebuild, every group is solved
+        return None
     try:
         rows = session.sql(
             f"""
@@ -181,9 +183,16 @@ def _earlier_picks(session, this) -> dict[str, set[str]] | None:
     return {digest: set(keys or ()) for digest, keys in rows}  # NULL: none complementary
 
 
+def _frame(relation):
+    """A pandas frame of a dbt.ref(): a DuckDB relation (.df()) or, on Spark, a Spark
+    DataFrame (.toPandas(); the model runs in the driver's SparkSession there,
+    dagster_project.core.spark_python)."""
+    return relation.toPandas() if hasattr(relation, "toPandas") else relation.df()
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
-    cells = dbt.ref("int_score_cells_suppressed").df()
+    cells = _frame(dbt.ref("int_score_cells_suppressed"))
     cells["cell_key"] = cells["cell_level"] + "|" + cells["cell_id"] + "|" + cells["channel"]
     cells = cells.sort_values([*GROUP, "cell_key"], kind="stable").reset_index(drop=True)
     # A group (fiscal quarter x driver) whose inputs are those of the last build gets the

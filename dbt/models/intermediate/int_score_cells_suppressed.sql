@@ -93,8 +93,8 @@ pooled_cells as (
     select
         'all_services' as cell_level,
         'all' as cell_id,
-        cast(null as varchar) as agency_code,
-        cast(null as varchar) as agency_key,
+        cast(null as {{ dbt.type_string() }}) as agency_code,
+        cast(null as {{ dbt.type_string() }}) as agency_key,
         fiscal_year,
         fiscal_quarter,
         channel,
@@ -178,6 +178,9 @@ flags_0 as (
 
 ),
 
+{#- Each pass reads the pass before once (a cell's flag is taken from its rows in the
+    totals, every cell being in its channels total): Spark inlines every reference to a
+    CTE, so a pass read twice by the next would plan 2^passes copies of the query. -#}
 {%- for i in range(1, passes + 1) %}
 
     totals_{{ i }} as (
@@ -185,18 +188,21 @@ flags_0 as (
         select
             members.*,
             flags.is_suppressed,
-            count(*) filter (where flags.is_suppressed) over total_window
+            count(case when flags.is_suppressed then 1 end) over total_window
                 as n_suppressed_members,
             -- the hidden members' signed positives (parent +, children -) as the shown
             -- ones fix them, and the least and most they could be
             coalesce(sum(
-                case when members.is_parent then -1 else 1 end * members.n_positive
-            ) filter (where not flags.is_suppressed) over total_window, 0) as hidden_sum,
-            coalesce(-sum(members.n) filter (
-                where flags.is_suppressed and not members.is_parent
+                case
+                    when not flags.is_suppressed
+                        then case when members.is_parent then -1 else 1 end * members.n_positive
+                end
+            ) over total_window, 0) as hidden_sum,
+            coalesce(-sum(
+                case when flags.is_suppressed and not members.is_parent then members.n end
             ) over total_window, 0) as hidden_least,
-            coalesce(sum(members.n) filter (
-                where flags.is_suppressed and members.is_parent
+            coalesce(sum(
+                case when flags.is_suppressed and members.is_parent then members.n end
             ) over total_window, 0) as hidden_most
         from members
         inner join flags_{{ i - 1 }} as flags
@@ -216,54 +222,49 @@ flags_0 as (
     -- in each total that gives its hidden members away (one hidden member, or hidden
     -- members that can only be all positive or all negative): the shown child with the
     -- fewest answers, one with mixed answers first, else the total itself
+    candidates_{{ i }} as (
+
+        select
+            *,
+            not is_suppressed
+            and (
+                n_suppressed_members = 1
+                or (
+                    n_suppressed_members > 1
+                    and hidden_sum in (hidden_least, hidden_most)
+                )
+            ) as is_candidate
+        from totals_{{ i }}
+
+    ),
+
     picks_{{ i }} as (
 
-        select distinct
-            fiscal_year,
-            fiscal_quarter,
-            driver,
-            cell_key
-        from (
-            select
-                *,
-                row_number() over (
-                    partition by fiscal_year, fiscal_quarter, driver, total_key
-                    order by
-                        is_parent,
-                        n_positive = 0 or n_positive = n,
-                        n,
-                        cell_key
-                ) as pick_order
-            from totals_{{ i }}
-            where
-                not is_suppressed
-                and (
-                    n_suppressed_members = 1
-                    or (
-                        n_suppressed_members > 1
-                        and hidden_sum in (hidden_least, hidden_most)
-                    )
-                )
-        ) as candidates
-        where pick_order = 1
+        select
+            *,
+            is_candidate and row_number() over (
+                partition by fiscal_year, fiscal_quarter, driver, total_key
+                order by
+                    is_candidate desc,
+                    is_parent asc,
+                    (n_positive = 0 or n_positive = n) asc,
+                    n asc,
+                    cell_key asc
+            ) = 1 as is_pick
+        from candidates_{{ i }}
 
     ),
 
     flags_{{ i }} as (
 
         select
-            flags.fiscal_year,
-            flags.fiscal_quarter,
-            flags.driver,
-            flags.cell_key,
-            flags.is_suppressed or picks.cell_key is not null as is_suppressed
-        from flags_{{ i - 1 }} as flags
-        left join picks_{{ i }} as picks
-            on
-                flags.fiscal_year = picks.fiscal_year
-                and flags.fiscal_quarter = picks.fiscal_quarter
-                and flags.driver = picks.driver
-                and flags.cell_key = picks.cell_key
+            fiscal_year,
+            fiscal_quarter,
+            driver,
+            cell_key,
+            max(is_suppressed or is_pick) as is_suppressed
+        from picks_{{ i }}
+        group by fiscal_year, fiscal_quarter, driver, cell_key
 
     ),
 {%- endfor %}
@@ -292,17 +293,17 @@ digests as (
         cells.fiscal_year,
         cells.fiscal_quarter,
         cells.driver,
-        md5(string_agg(
-            concat_ws(
+        md5({{ ordered_string_agg(
+            "concat_ws(
                 '|',
                 cells.cell_key,
                 coalesce(cells.agency_key, ''),
-                cast(cells.n as varchar),
-                cast(cells.n_positive as varchar),
-                cast(cells.is_suppressed as varchar)
-            ),
-            ';' order by cells.cell_key
-        )) as group_digest
+                cast(cells.n as " ~ dbt.type_string() ~ "),
+                cast(cells.n_positive as " ~ dbt.type_string() ~ "),
+                cast(cells.is_suppressed as " ~ dbt.type_string() ~ ")
+            )",
+            "';'", 'cells.cell_key'
+        ) }}) as group_digest
     from flagged as cells
     group by cells.fiscal_year, cells.fiscal_quarter, cells.driver
 

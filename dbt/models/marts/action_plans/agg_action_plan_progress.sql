@@ -49,18 +49,18 @@ next_milestones as (
 final as (
 
     select
-        cast(plans.initiative_id as varchar) as initiative_id,
-        cast(plans.agency_code as varchar) as agency_code,
-        cast(plans.service_id as varchar) as service_id,
-        cast(plans.title as varchar) as title,
-        cast(plans.target_driver as varchar) as target_driver,
-        cast(plans.owner as varchar) as owner,  -- noqa: RF04
+        cast(plans.initiative_id as {{ dbt.type_string() }}) as initiative_id,
+        cast(plans.agency_code as {{ dbt.type_string() }}) as agency_code,
+        cast(plans.service_id as {{ dbt.type_string() }}) as service_id,
+        cast(plans.title as {{ dbt.type_string() }}) as title,
+        cast(plans.target_driver as {{ dbt.type_string() }}) as target_driver,
+        cast(plans.owner as {{ dbt.type_string() }}) as owner,  -- noqa: RF04
         cast(plans.start_date as date) as start_date,
-        cast(plans.status as varchar) as status,
-        cast(plans.plan_part as varchar) as plan_part,
+        cast(plans.status as {{ dbt.type_string() }}) as status,
+        cast(plans.plan_part as {{ dbt.type_string() }}) as plan_part,
         cast(coalesce(milestones.milestones_total, 0) as integer) as milestones_total,
         cast(coalesce(milestones.milestones_done, 0) as integer) as milestones_done,
-        cast(next_milestones.milestone as varchar) as next_milestone,
+        cast(next_milestones.milestone as {{ dbt.type_string() }}) as next_milestone,
         cast(next_milestones.due_date as date) as next_milestone_due,
         cast(windows.n_before as bigint) as n_before,
         cast(windows.n_positive_before as bigint) as n_positive_before,

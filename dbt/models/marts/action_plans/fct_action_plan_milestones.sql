@@ -16,17 +16,17 @@ plans as (
 final as (
 
     select
-        cast(milestones.initiative_id as varchar) as initiative_id,
-        cast(plans.agency_code as varchar) as agency_code,
-        cast(plans.service_id as varchar) as service_id,
-        cast(milestones.milestone as varchar) as milestone,
+        cast(milestones.initiative_id as {{ dbt.type_string() }}) as initiative_id,
+        cast(plans.agency_code as {{ dbt.type_string() }}) as agency_code,
+        cast(plans.service_id as {{ dbt.type_string() }}) as service_id,
+        cast(milestones.milestone as {{ dbt.type_string() }}) as milestone,
         cast(row_number() over (
             partition by milestones.initiative_id
             order by milestones.due_date, milestones.milestone
         ) as integer) as milestone_order,
         cast(milestones.due_date as date) as due_date,
         cast(milestones.completed_date as date) as completed_date,
-        cast(milestones.status as varchar) as status,
+        cast(milestones.status as {{ dbt.type_string() }}) as status,
         milestones.status = 'completed' as is_done,
         -- NULL while not done: lateness of open milestones depends on the day you look
         case

@@ -261,8 +261,9 @@ described as (
 
     select
         md5(
-            found.rule || '|' || found.service_id || '|' || cast(found.fiscal_year as varchar)
-            || '|' || cast(found.fiscal_quarter as varchar) || '|' || found.subject
+            found.rule || '|' || found.service_id || '|'
+            || cast(found.fiscal_year as {{ dbt.type_string() }})
+            || '|' || cast(found.fiscal_quarter as {{ dbt.type_string() }}) || '|' || found.subject
         ) as alert_key,
         found.*,
         rules.severity,
@@ -272,7 +273,7 @@ described as (
                 then
                     found.subject_label || ' fell from ' || printf('%.1f', found.expected)
                     || ' to ' || printf('%.1f', found.observed) || ' (n = '
-                    || cast(found.n as varchar) || '), a significant drop.'
+                    || cast(found.n as {{ dbt.type_string() }}) || '), a significant drop.'
             when 'below_trailing_mean'
                 then
                     found.subject_label || ' is ' || printf('%.1f', found.observed)
@@ -289,11 +290,13 @@ described as (
                 then
                     'Drop-off at ' || found.subject_label || ' rose from '
                     || printf('%.1f', found.expected) || '% to ' || printf('%.1f', found.observed)
-                    || '% of ' || cast(found.n as varchar) || ' cases, a significant rise.'
+                    || '% of ' || cast(found.n as {{ dbt.type_string() }})
+                    || ' cases, a significant rise.'
             else
                 'Comments on ' || lower(found.subject_label) || ' rose from '
                 || printf('%.0f', found.expected) || '% to ' || printf('%.0f', found.observed)
-                || '% of the quarter''s comments (' || cast(found.n as varchar) || ').'
+                || '% of the quarter''s comments ('
+                || cast(found.n as {{ dbt.type_string() }}) || ').'
         end as message
     from found
     inner join rules on found.rule = rules.rule
@@ -308,29 +311,30 @@ described as (
 )
 
 select
-    cast(described.alert_key as varchar) as alert_key,
-    cast(described.service_id as varchar) as service_id,
+    cast(described.alert_key as {{ dbt.type_string() }}) as alert_key,
+    cast(described.service_id as {{ dbt.type_string() }}) as service_id,
     cast(described.fiscal_year as integer) as fiscal_year,
     cast(described.fiscal_quarter as integer) as fiscal_quarter,
-    cast(described.rule as varchar) as rule,
-    cast(described.subject as varchar) as subject,
-    cast(described.severity as varchar) as severity,
+    cast(described.rule as {{ dbt.type_string() }}) as rule,
+    cast(described.subject as {{ dbt.type_string() }}) as subject,
+    cast(described.severity as {{ dbt.type_string() }}) as severity,
     cast(described.observed as double) as observed,
     cast(described.expected as double) as expected,
     cast(described.n as bigint) as n,
-    cast(described.message as varchar) as message,
-    cast(described.owner as varchar) as owner,
+    cast(described.message as {{ dbt.type_string() }}) as message,
+    cast(described.owner as {{ dbt.type_string() }}) as owner,
     {%- set earlier = none %}
     {%- if this is not none and execute %}
         {%- set earlier = adapter.get_relation(this.database, this.schema, this.identifier) %}
     {%- endif %}
-    {%- if earlier is not none and not flags.FULL_REFRESH %}
+    {#- Spark drops a Parquet table before it re-creates it: there, the time of the build. #}
+    {%- if earlier is not none and not flags.FULL_REFRESH and target.type != 'spark' %}
     coalesce(
         (select min(kept.first_detected_at) from {{ this }} as kept
          where kept.alert_key = described.alert_key),
         {{ dbt.current_timestamp() }}
     ) as first_detected_at
     {%- else %}
-        cast({{ dbt.current_timestamp() }} as timestamp with time zone) as first_detected_at
+        cast({{ dbt.current_timestamp() }} as {{ type_timestamptz() }}) as first_detected_at
     {%- endif %}
 from described

@@ -11,9 +11,9 @@ final as (
 
     select
         -- `source` and `level` are the contract's column names
-        cast(source as varchar) as source,  -- noqa: RF04
-        cast(level as varchar) as level,  -- noqa: RF04
-        cast(reason as varchar) as reason,
+        cast(source as {{ dbt.type_string() }}) as source,  -- noqa: RF04
+        cast(level as {{ dbt.type_string() }}) as level,  -- noqa: RF04
+        cast(reason as {{ dbt.type_string() }}) as reason,
         cast(count(*) as bigint) as n_rows,
         cast(count(distinct source_file) as bigint) as n_files,
         max(loaded_at) as last_loaded_at

@@ -20,8 +20,8 @@
 {%- endfor %}
 
 select
-    cast('{{ invocation_id }}' as varchar) as dbt_invocation_id,
-    cast({{ dbt.current_timestamp() }} as timestamp with time zone) as built_at,
+    cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as dbt_invocation_id,
+    cast({{ dbt.current_timestamp() }} as {{ type_timestamptz() }}) as built_at,
     (select max(_loaded_at) from {{ ref('fct_response') }}) as last_loaded_at,
     (select count(*) from {{ ref('fct_response') }}) as n_responses,
     (select count(*) from {{ ref('fct_transaction_feedback') }}) as n_answers

@@ -11,13 +11,13 @@ loads as (
 final as (
 
     select
-        cast(load_id as varchar) as load_id,
-        cast(source as varchar) as source,  -- noqa: RF04
-        cast(source_file as varchar) as source_file,
-        cast(file_sha256 as varchar) as file_sha256,
+        cast(load_id as {{ dbt.type_string() }}) as load_id,
+        cast(source as {{ dbt.type_string() }}) as source,  -- noqa: RF04
+        cast(source_file as {{ dbt.type_string() }}) as source_file,
+        cast(file_sha256 as {{ dbt.type_string() }}) as file_sha256,
         cast(file_bytes as bigint) as file_bytes,
-        cast(status as varchar) as status,
-        cast(message as varchar) as message,
+        cast(status as {{ dbt.type_string() }}) as status,
+        cast(message as {{ dbt.type_string() }}) as message,
         cast(rows_read as bigint) as rows_read,
         cast(rows_loaded as bigint) as rows_loaded,
         cast(rows_quarantined as bigint) as rows_quarantined,

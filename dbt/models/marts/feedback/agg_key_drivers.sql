@@ -216,5 +216,5 @@ select
     cast(case
         when is_primary then 'primary'
         when is_suppressed then 'complementary'
-    end as varchar) as suppression_reason
+    end as {{ dbt.type_string() }}) as suppression_reason
 from final

@@ -3,9 +3,9 @@
 -- whether it counts as positive or negative (macros/answers.sql, as in the facts).
 with answers as (
     select
-        cast(scale as varchar) as scale,
+        cast(scale as {{ dbt.type_string() }}) as scale,
         cast(answer_value as integer) as answer_value,
-        max(case when raw_value = cast(answer_value as varchar) then meaning end)
+        max(case when raw_value = cast(answer_value as {{ dbt.type_string() }}) then meaning end)
             as answer_label
     from {{ ref('answer_encodings') }}
     where scale != '*'
@@ -15,7 +15,7 @@ with answers as (
 select
     scale,
     answer_value,
-    cast(answer_label as varchar) as answer_label,
+    cast(answer_label as {{ dbt.type_string() }}) as answer_label,
     {{ is_positive_answer('scale', 'answer_value') }} as is_positive,
     {{ is_negative_answer('scale', 'answer_value') }} as is_negative
 from answers

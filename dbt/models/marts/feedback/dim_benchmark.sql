@@ -11,10 +11,10 @@ benchmarks as (
 final as (
 
     select
-        cast(benchmark_sector as varchar) as benchmark_sector,
-        cast(driver as varchar) as driver,
+        cast(benchmark_sector as {{ dbt.type_string() }}) as benchmark_sector,
+        cast(driver as {{ dbt.type_string() }}) as driver,
         cast(score as double) as score,
-        cast(source_name as varchar) as source_name,
+        cast(source_name as {{ dbt.type_string() }}) as source_name,
         cast(benchmark_year as integer) as benchmark_year
     from benchmarks
 

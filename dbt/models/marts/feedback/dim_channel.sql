@@ -5,9 +5,9 @@ with
 channels as (
 
     select
-        cast(channel as varchar) as channel,
-        cast(channel_label as varchar) as channel_label,
-        cast(touchpoints_channel as varchar) as touchpoints_channel,
+        cast(channel as {{ dbt.type_string() }}) as channel,
+        cast(channel_label as {{ dbt.type_string() }}) as channel_label,
+        cast(touchpoints_channel as {{ dbt.type_string() }}) as touchpoints_channel,
         cast(channel_order as integer) as channel_order,
         false as is_all_channels
     from {{ ref('channels') }}
@@ -19,7 +19,7 @@ all_channels as (
     select
         'all' as channel,
         'All channels' as channel_label,
-        cast(null as varchar) as touchpoints_channel,
+        cast(null as {{ dbt.type_string() }}) as touchpoints_channel,
         0 as channel_order,
         true as is_all_channels
 

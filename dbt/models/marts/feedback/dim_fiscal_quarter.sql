@@ -35,7 +35,8 @@ final as (
     select
         fiscal_year,
         fiscal_quarter,
-        'FY' || cast(fiscal_year as varchar) || ' Q' || cast(fiscal_quarter as varchar)
+        'FY' || cast(fiscal_year as {{ dbt.type_string() }})
+        || ' Q' || cast(fiscal_quarter as {{ dbt.type_string() }})
             as quarter_label,
         {{ fiscal_quarter_start('fiscal_year', 'fiscal_quarter') }} as quarter_start,
         {{ fiscal_quarter_end('fiscal_year', 'fiscal_quarter') }} as quarter_end,

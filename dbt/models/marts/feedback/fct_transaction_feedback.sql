@@ -6,7 +6,7 @@
 -- time is not their response's current one.
 {{
     config(
-        materialized='incremental',
+        materialized=cx_incremental_materialization(),
         unique_key='response_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
@@ -15,13 +15,15 @@
             "{{ record_replaced_answer_cells() }}",
         ],
         post_hook=[
-            "delete from {{ this }}
+            "{% if builds_incrementally() %}
+            delete from {{ this }}
             where exists (
                 select 1 from {{ ref('int_responses_unioned') }} as responses
                 where responses._loaded_at > {{ incremental_batch_since(this.identifier) }}
                     and responses.response_key = {{ this }}.response_key
                     and responses._loaded_at != {{ this }}._loaded_at
-            )",
+            )
+            {% endif %}",
         ],
     )
 }}

@@ -100,73 +100,57 @@ pass_0 as (
 
 ),
 
+{#- Each pass reads the pass before once (window functions, no self-joins): Spark
+    inlines every reference to a CTE, so a pass read three times by the next would
+    plan 3^passes copies of the whole query. -#}
 {%- for i in range(1, passes + 1) %}
 
     -- pass {{ i }}: splits whose hidden groups give themselves away hide one more group
     splits_{{ i }} as (
 
         select
-            fiscal_year,
-            fiscal_quarter,
-            breakdown,
-            count(case when is_suppressed then 1 end) as n_hidden,
-            count(case when not is_suppressed then 1 end) as n_shown,
-            sum(case when is_suppressed then trust_positive else 0 end) as hidden_positive,
-            sum(case when is_suppressed then trust_n else 0 end) as hidden_n
+            *,
+            count(case when is_suppressed then 1 end) over split as n_hidden,
+            sum(case when is_suppressed then trust_positive else 0 end) over split
+                as hidden_positive,
+            sum(case when is_suppressed then trust_n else 0 end) over split as hidden_n
         from pass_{{ i - 1 }}
-        group by fiscal_year, fiscal_quarter, breakdown
+        window split as (partition by fiscal_year, fiscal_quarter, breakdown)
 
     ),
 
     picks_{{ i }} as (
 
         select
-            grp.fiscal_year,
-            grp.fiscal_quarter,
-            grp.breakdown,
-            grp.customer_group,
-            row_number() over (
-                partition by grp.fiscal_year, grp.fiscal_quarter, grp.breakdown
-                order by grp.trust_n, grp.group_order
-            ) as rn
-        from pass_{{ i - 1 }} as grp
-        inner join splits_{{ i }} as splits
-            on
-                grp.fiscal_year = splits.fiscal_year
-                and grp.fiscal_quarter = splits.fiscal_quarter
-                and grp.breakdown = splits.breakdown
-        where
-            not grp.is_suppressed
-            and splits.n_hidden > 0
-            and (
-                splits.n_hidden = 1
-                or splits.hidden_positive = 0
-                or splits.hidden_positive = splits.hidden_n
-            )
+            *,
+            not is_suppressed
+            and n_hidden > 0
+            and (n_hidden = 1 or hidden_positive = 0 or hidden_positive = hidden_n)
+                as is_candidate
+        from splits_{{ i }}
 
     ),
 
     hidden_{{ i }} as (
 
         select
-            grp.fiscal_year,
-            grp.fiscal_quarter,
-            grp.breakdown,
-            grp.customer_group,
-            grp.group_order,
-            grp.n_customers,
-            grp.trust_n,
-            grp.trust_positive,
-            grp.is_primary,
-            grp.is_suppressed or picks.customer_group is not null as is_suppressed
-        from pass_{{ i - 1 }} as grp
-        left join picks_{{ i }} as picks
-            on
-                grp.fiscal_year = picks.fiscal_year
-                and grp.fiscal_quarter = picks.fiscal_quarter
-                and grp.breakdown = picks.breakdown
-                and grp.customer_group = picks.customer_group
-                and picks.rn = 1
+            fiscal_year,
+            fiscal_quarter,
+            breakdown,
+            customer_group,
+            group_order,
+            n_customers,
+            trust_n,
+            trust_positive,
+            is_primary,
+            is_suppressed or (
+                is_candidate
+                and row_number() over (
+                    partition by fiscal_year, fiscal_quarter, breakdown
+                    order by is_candidate desc, trust_n asc, group_order asc
+                ) = 1
+            ) as is_suppressed
+        from picks_{{ i }}
 
     ),
 
@@ -174,26 +158,26 @@ pass_0 as (
     pass_{{ i }} as (
 
         select
-            grp.fiscal_year,
-            grp.fiscal_quarter,
-            grp.breakdown,
-            grp.customer_group,
-            grp.group_order,
-            grp.n_customers,
-            grp.trust_n,
-            grp.trust_positive,
-            grp.is_primary,
-            grp.is_suppressed or coalesce(twin.is_suppressed, false) as is_suppressed
-        from hidden_{{ i }} as grp
-        left join hidden_{{ i }} as twin
-            on
-                grp.fiscal_year = twin.fiscal_year
-                and grp.fiscal_quarter = twin.fiscal_quarter
-                and grp.group_order = 1
-                and twin.group_order = 1
-                and grp.breakdown in ('tenure', 'new_vs_returning')
-                and twin.breakdown in ('tenure', 'new_vs_returning')
-                and grp.breakdown != twin.breakdown
+            fiscal_year,
+            fiscal_quarter,
+            breakdown,
+            customer_group,
+            group_order,
+            n_customers,
+            trust_n,
+            trust_positive,
+            is_primary,
+            is_suppressed or (
+                group_order = 1
+                and breakdown in ('tenure', 'new_vs_returning')
+                and coalesce(max(
+                    case
+                        when group_order = 1 and breakdown in ('tenure', 'new_vs_returning')
+                            then is_suppressed
+                    end
+                ) over (partition by fiscal_year, fiscal_quarter), false)
+            ) as is_suppressed
+        from hidden_{{ i }}
 
     ){{ ',' if not loop.last }}
 
@@ -202,8 +186,8 @@ pass_0 as (
 select
     cast(fiscal_year as integer) as fiscal_year,
     cast(fiscal_quarter as integer) as fiscal_quarter,
-    cast(breakdown as varchar) as breakdown,
-    cast(customer_group as varchar) as customer_group,
+    cast(breakdown as {{ dbt.type_string() }}) as breakdown,
+    cast(customer_group as {{ dbt.type_string() }}) as customer_group,
     cast(group_order as integer) as group_order,
     cast(n_customers as bigint) as n_customers,
     trust_n,
@@ -214,5 +198,5 @@ select
     cast(case
         when is_primary then 'primary'
         when is_suppressed then 'complementary'
-    end as varchar) as suppression_reason
+    end as {{ dbt.type_string() }}) as suppression_reason
 from pass_{{ passes }}

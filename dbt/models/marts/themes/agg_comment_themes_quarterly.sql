@@ -89,10 +89,10 @@ measured as (
 )
 
 select
-    cast(service_id as varchar) as service_id,
+    cast(service_id as {{ dbt.type_string() }}) as service_id,
     cast(fiscal_year as integer) as fiscal_year,
     cast(fiscal_quarter as integer) as fiscal_quarter,
-    cast(theme as varchar) as theme,
+    cast(theme as {{ dbt.type_string() }}) as theme,
     cast(n_commented as bigint) as n_commented,
     cast(n_comments as bigint) as n_comments,
     cast(theme_share as double) as share,  -- noqa: RF04

@@ -41,7 +41,7 @@ select
     responses.fiscal_quarter,
     responses.channel,
     responses.submitted_at,
-    cast(matches.theme as varchar) as theme,
+    cast(matches.theme as {{ dbt.type_string() }}) as theme,
     responses.comment_sentiment
 from responses
 inner join matches on responses.comment = matches.comment

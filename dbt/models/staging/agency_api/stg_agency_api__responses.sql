@@ -15,8 +15,8 @@ renamed as (
     select
         -- ids
         md5(_source || ':' || response_id) as response_key,
-        cast(response_id as varchar) as response_id,
-        cast(service_id as varchar) as service_id,
+        cast(response_id as {{ dbt.type_string() }}) as response_id,
+        cast(service_id as {{ dbt.type_string() }}) as service_id,
         customer_key,
         nullif(trim(case_id), '') as case_id,
 

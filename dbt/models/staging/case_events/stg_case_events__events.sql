@@ -12,13 +12,13 @@ renamed as (
 
     select
         -- ids
-        cast(trim(case_id) as varchar) as case_id,
-        cast(lower(trim(journey_id)) as varchar) as journey_id,
+        cast(trim(case_id) as {{ dbt.type_string() }}) as case_id,
+        cast(lower(trim(journey_id)) as {{ dbt.type_string() }}) as journey_id,
         customer_key,
-        cast(lower(trim(stage_key)) as varchar) as stage_key,
+        cast(lower(trim(stage_key)) as {{ dbt.type_string() }}) as stage_key,
 
         -- event
-        cast(lower(trim(event)) as varchar) as event,  -- noqa: RF04
+        cast(lower(trim(event)) as {{ dbt.type_string() }}) as event,  -- noqa: RF04
         event_at,
 
         -- lineage

@@ -14,9 +14,9 @@ renamed as (
     select
         -- ids
         md5(_source || ':' || call_id) as response_key,
-        cast(call_id as varchar) as call_id,
+        cast(call_id as {{ dbt.type_string() }}) as call_id,
         upper(trim(queue)) as queue,
-        cast(service_id as varchar) as service_id,
+        cast(service_id as {{ dbt.type_string() }}) as service_id,
 
         -- keypad answers, Q1..Q5 as the survey asks them
         {%- for q, driver in [('q1', 'satisfaction'), ('q2', 'ease'), ('q3', 'efficiency'),

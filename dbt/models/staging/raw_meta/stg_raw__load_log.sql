@@ -10,7 +10,7 @@ source as (
 renamed as (
 
     select
-        cast(load_id as varchar) as load_id,
+        cast(load_id as {{ dbt.type_string() }}) as load_id,
         _source as source,
         _source_file as source_file,
         _file_sha256 as file_sha256,

@@ -14,7 +14,7 @@ renamed as (
         _source_file as source_file,
         _file_sha256 as file_sha256,
         _row_number as row_number,
-        cast(record_id as varchar) as record_id,
+        cast(record_id as {{ dbt.type_string() }}) as record_id,
         lower(level) as level,
         field,
         raw_text,

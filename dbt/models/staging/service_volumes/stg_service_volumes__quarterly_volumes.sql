@@ -11,7 +11,7 @@ source as (
 renamed as (
 
     select
-        cast(service_id as varchar) as service_id,
+        cast(service_id as {{ dbt.type_string() }}) as service_id,
         cast(fiscal_year as integer) as fiscal_year,
         cast(fiscal_quarter as integer) as fiscal_quarter,
         lower(trim(channel)) as channel,

@@ -15,9 +15,9 @@ renamed as (
         -- ids
         md5(_source || ':' || form_id || ':' || submission_id) as response_key,
         form_id || ':' || submission_id as source_record_id,
-        cast(submission_id as varchar) as submission_id,
-        cast(form_id as varchar) as form_id,
-        cast(service_id as varchar) as service_id,
+        cast(submission_id as {{ dbt.type_string() }}) as submission_id,
+        cast(form_id as {{ dbt.type_string() }}) as form_id,
+        cast(service_id as {{ dbt.type_string() }}) as service_id,
 
         -- form and context
         lower(trim(form_kind)) as form_kind,
