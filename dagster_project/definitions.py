@@ -23,6 +23,7 @@ from dagster_project.defs.schedules import (
     ingest_job,
     omb_export_job,
     quarterly_export_schedule,
+    spark_build_job,
 )
 from dagster_project.defs.sensors import landing_zone_sensor
 
@@ -51,7 +52,7 @@ def defs() -> Definitions:
             alert_deliveries,
             omb_quarterly_export,
         ],
-        jobs=[daily_load_job, ingest_job, omb_export_job, alert_delivery_job],
+        jobs=[daily_load_job, ingest_job, omb_export_job, alert_delivery_job, spark_build_job],
         schedules=[daily_load_schedule, quarterly_export_schedule, alert_retry_schedule],
         sensors=[landing_zone_sensor],
         resources=all_resources(),

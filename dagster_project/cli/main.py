@@ -31,6 +31,7 @@ def _pipeline(args: argparse.Namespace) -> int:
         summary_json=args.summary_json,
         wait_seconds=args.wait,
         force=args.force,
+        engine=args.engine,
     )
 
 
@@ -160,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="if another pipeline is running on this data directory, wait for it (up to "
         "SECONDS, default an hour) instead of exiting with status 75",
+    )
+    pipe.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="where dbt builds the models: duckdb (default: ingest, build, publish the "
+        "dashboard's snapshot, deliver alerts, export) or spark (ingest, raw staged as "
+        "Parquet, dbt build with every data and unit test on a local SparkSession; the "
+        "marts are Parquet tables under $CX_DATA_DIR/lake/; needs pip install '.[spark]')",
     )
     pipe.set_defaults(func=_pipeline)
 

@@ -110,7 +110,9 @@ def phase_seconds(steps: dict[str, float]) -> dict[str, float]:
     return phases
 
 
-def _print_summary(result, instance, settings: Settings, since: datetime, elapsed: float) -> dict:
+def _print_summary(
+    result, instance, settings: Settings, since: datetime, elapsed: float, engine: str = "duckdb"
+) -> dict:
     from dagster import DagsterEventType
 
     rows = _load_summary(settings, since)
@@ -158,8 +160,10 @@ def _print_summary(result, instance, settings: Settings, since: datetime, elapse
     _print_deliveries(settings, since)
     steps = step_seconds(instance, result.run_id)
     from dagster_project.core.build_state import last_dbt_run
+    from dagster_project.defs.assets.dbt import SPARK_TARGET_DIR
 
-    dbt = last_dbt_run(settings, since.timestamp())
+    target_dir = SPARK_TARGET_DIR if engine == "spark" else "target"
+    dbt = last_dbt_run(settings, since.timestamp(), target_dir)
     if dbt is None:
         print("dbt: no nodes ran (nothing new or changed, or the run stopped before dbt).")
     else:
@@ -203,8 +207,12 @@ def run_pipeline(
     summary_json: str | None = None,
     wait_seconds: float = 0.0,
     force: bool = False,
+    engine: str = "duckdb",
 ) -> int:
     """`cxwh pipeline`; 0 on success, 1 on failure, EXIT_LOCKED if another run holds the lock."""
+    if engine == "spark" and (problem := spark_missing()):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     settings = get_settings()
     os.environ["CX_DATA_DIR"] = str(settings.data_dir)
     from dagster_project.core.settings import SettingsError, alert_delivery
@@ -231,14 +239,30 @@ def run_pipeline(
     try:
         with pipeline_lock(settings, wait_seconds=wait_seconds, on_stale=stale):
             start = time.perf_counter()
-            reason = None if force or skip_dbt else nothing_new(settings)
+            spark = engine == "spark"
+            reason = None if force or skip_dbt or spark else nothing_new(settings)
             if reason is not None:
                 code = _report_nothing_new(settings, reason, summary_json, start)
                 return code or _deliver_waiting_alerts(settings)
-            return _run_locked(settings, skip_dbt, summary_json)
+            return _run_locked(settings, skip_dbt, summary_json, engine)
     except PipelineLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+
+
+def spark_missing() -> str | None:
+    """Why `--engine spark` cannot run here (the extra or Java missing), or None."""
+    import importlib.util
+    import shutil
+
+    if not all(importlib.util.find_spec(m) for m in ("pyspark", "dbt.adapters.spark")):
+        return (
+            "--engine spark needs dbt-spark and pyspark: pip install -e '.[spark]' "
+            "(in this project's .venv: .venv/bin/pip install -e '.[spark]')"
+        )
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        return "--engine spark needs Java 17 (apt-get install openjdk-17-jre-headless)"
+    return None
 
 
 def nothing_new(settings: Settings) -> str | None:
@@ -356,7 +380,9 @@ def _report_nothing_new(
     return 0
 
 
-def _run_locked(settings: Settings, skip_dbt: bool, summary_json: str | None) -> int:
+def _run_locked(
+    settings: Settings, skip_dbt: bool, summary_json: str | None, engine: str = "duckdb"
+) -> int:
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     from dagster_project.cli.instance import instance as dagster_instance
 
@@ -368,14 +394,20 @@ def _run_locked(settings: Settings, skip_dbt: bool, summary_json: str | None) ->
 
     defs = load_definitions()
 
-    job = defs.resolve_job_def("ingest_only" if skip_dbt else "daily_load")
+    name = "ingest_only" if skip_dbt else "spark_build" if engine == "spark" else "daily_load"
+    job = defs.resolve_job_def(name)
+    steps = {
+        "ingest_only": "ingest",
+        "daily_load": "ingest → dbt build + tests → publish",
+        "spark_build": "ingest → raw as Parquet → dbt build + unit tests on Spark",
+    }[name]
     # Quarantined rows are counted in the summary (and listed in raw.quarantine and on the
     # Data quality page); the console gets errors only unless asked for more.
     log_level = settings.log_level
     os.environ.setdefault("CX_PROGRESS", "1")
     print(
         f"cxwh pipeline: {job.name} on {settings.data_dir} "
-        f"({'ingest' if skip_dbt else 'ingest → dbt build + tests → publish'}); "
+        f"({steps}); "
         f"Dagster logs at {log_level} (CX_LOG_LEVEL=INFO shows every step); dbt's own log "
         f"goes to {settings.data_dir / 'logs'}."
     )
@@ -389,7 +421,8 @@ def _run_locked(settings: Settings, skip_dbt: bool, summary_json: str | None) ->
     )
     if not result.success:  # the run's own error first, whatever the summary meets
         _print_failures(result)
-    summary = _print_summary(result, instance, settings, since, time.perf_counter() - start)
+    elapsed = time.perf_counter() - start
+    summary = _print_summary(result, instance, settings, since, elapsed, engine)
     if summary_json:
         with open(summary_json, "w") as fh:
             json.dump(summary, fh, indent=2, default=str)
@@ -397,6 +430,14 @@ def _run_locked(settings: Settings, skip_dbt: bool, summary_json: str | None) ->
         print("The pipeline FAILED; nothing was published from this run.", file=sys.stderr)
         return 1
     if skip_dbt:
+        return 0
+    if engine == "spark":
+        from dagster_project.core.lake import lake_dir
+
+        print(
+            f"Spark marts: Parquet tables under {lake_dir(settings)}/marts.db/ (the dashboard "
+            "and the OMB export read the DuckDB publish: `cxwh pipeline`)."
+        )
         return 0
     delivered = "alerts__deliveries" in summary["step_seconds"]
     code = 0 if delivered else _deliver_waiting_alerts(settings, defs, instance)

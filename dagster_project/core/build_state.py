@@ -232,11 +232,11 @@ def record_table_versions(settings: Settings, built: list[str], version: str) ->
     tmp.replace(folder / "table_versions.json")
 
 
-def last_dbt_run(settings: Settings, since: float) -> dict | None:
+def last_dbt_run(settings: Settings, since: float, target_dir: str = "target") -> dict | None:
     """What the dbt invocation of this run executed, from dbt's run_results.json:
     node counts by kind, dbt's elapsed time and the slowest nodes. None when dbt did
     not run since `since` (a POSIX time): nothing changed, or it never started."""
-    path = state_dir(settings) / "target" / "run_results.json"
+    path = state_dir(settings) / target_dir / "run_results.json"
     try:
         if path.stat().st_mtime < since:
             return None

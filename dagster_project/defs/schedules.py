@@ -18,7 +18,9 @@ from dagster_project.core.fiscal import quarter_label
 from dagster_project.core.settings import SettingsError, alert_delivery, get_settings
 from dagster_project.core.warehouse import WarehouseLockedError, connect_warehouse
 from dagster_project.defs.assets.alerts import alert_deliveries
+from dagster_project.defs.assets.dbt import ENGINE_TAG
 from dagster_project.defs.assets.export import omb_quarterly_export
+from dagster_project.defs.assets.publish import PUBLISH_KEY
 from dagster_project.defs.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 
 # Everything but the export: the export is partitioned by fiscal quarter and has its own
@@ -27,6 +29,18 @@ daily_load_job = define_asset_job(
     "daily_load",
     selection=AssetSelection.all() - AssetSelection.assets(omb_quarterly_export),
     description="Load new landing files, dbt build (models and tests), publish the snapshot.",
+)
+
+# The same ingest and dbt assets with dbt on the `spark` target (README "Running on
+# Spark"): no publish, alert delivery or export, which read the DuckDB marts.
+spark_build_job = define_asset_job(
+    "spark_build",
+    selection=AssetSelection.all()
+    - AssetSelection.assets(omb_quarterly_export, alert_deliveries)
+    - AssetSelection.keys(PUBLISH_KEY),
+    tags={ENGINE_TAG: "spark"},
+    description="Load new landing files, stage raw as Parquet, dbt build on Spark with "
+    "every data and unit test.",
 )
 
 ingest_job = define_asset_job(

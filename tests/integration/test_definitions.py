@@ -129,3 +129,38 @@ def test_quarterly_export_schedule_targets_the_quarter_just_ended():
             )
         ).run_requests[0]
     assert request.partition_key == "2025-10-01"  # FY2026 Q1 (Oct–Dec 2025)
+
+
+def test_the_jobs_pick_their_engine_and_steps():
+    """daily_load ends with the publish and the alert delivery; spark_build is the same
+    ingest and dbt assets on the spark target (run tag), without what reads DuckDB's
+    marts; deliver_alerts is the delivery alone."""
+    from dagster_project.defs.assets.dbt import ENGINE_TAG
+
+    def selected(name):
+        job = defs.resolve_job_def(name)
+        return job, {k.to_user_string() for k in job.asset_layer.selected_asset_keys}
+
+    daily, daily_keys = selected("daily_load")
+    spark, spark_keys = selected("spark_build")
+    _, delivery_keys = selected("deliver_alerts")
+    assert {"published/dashboard_snapshot", "alerts/deliveries"} <= daily_keys
+    assert "published/omb_export" not in daily_keys
+    assert spark_keys == daily_keys - {"published/dashboard_snapshot", "alerts/deliveries"}
+    assert spark.tags.get(ENGINE_TAG) == "spark" and ENGINE_TAG not in daily.tags
+    assert delivery_keys == {"alerts/deliveries"}
+
+
+def test_the_spark_engine_says_what_to_install(monkeypatch, capsys):
+    import importlib.util
+
+    from dagster_project.cli.main import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pyspark" else real(name, *a)
+    )
+    assert main(["pipeline", "--engine", "spark"]) == 2
+    assert "--engine spark needs dbt-spark and pyspark: pip install -e '.[spark]'" in (
+        capsys.readouterr().err
+    )
