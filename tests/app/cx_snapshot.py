@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import jinja2
 import yaml
 
 from dagster_project.core.publish import META_DDL
@@ -22,12 +23,18 @@ REPO = Path(__file__).resolve().parents[2]
 VERSION = "20260115T120000000000Z"
 
 
+def _duckdb_type(data_type: str) -> str:
+    """A contract's type as dbt renders it on DuckDB (some are Jinja: `timestamp` on
+    Spark, `timestamp with time zone` here)."""
+    return jinja2.Template(data_type).render(target={"type": "duckdb"})
+
+
 def contract() -> dict[str, list[tuple[str, str]]]:
     """schema.table -> [(column, type)] from the dbt YAML contracts (every mart has one)."""
     tables: dict[str, list[tuple[str, str]]] = {}
     for path in sorted((REPO / "dbt" / "models" / "marts").rglob("*.yml")):
         for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
-            cols = [(c["name"], c["data_type"]) for c in model.get("columns", [])
+            cols = [(c["name"], _duckdb_type(c["data_type"])) for c in model.get("columns", [])
                     if c.get("data_type")]  # fmt: skip
             if cols:
                 tables[f"marts.{model['name']}"] = cols
