@@ -73,8 +73,8 @@ lint: setup ## ruff and sqlfluff
 	@# The dbt templater opens the warehouse: give it a throwaway one, not the real data.
 	cd dbt && CX_DATA_DIR=$$(mktemp -d) ../$(BIN)/sqlfluff lint models tests macros
 
-bench: setup ## benchmark at 20k, 100k, 1M, 10M responses (SCALES=... to choose)
-	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES),)
+bench: setup $(SPARK_STAMP) ## benchmark at 20k, 100k, 1M, 10M responses, 1M on Spark too (SCALES=..., SPARK=... to choose)
+	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES),) $(if $(SPARK),--spark $(SPARK),)
 
 screenshots: setup ## README screenshots of the published dashboard (needs chromium)
 	$(BIN)/python tests/browser/dashboard.py

@@ -61,6 +61,20 @@ class Gate:
 
 
 @dataclass
+class SparkRun:
+    """`cxwh pipeline --engine spark` on the scale's landing zone, after the DuckDB run:
+    the same dbt project on a local SparkSession, its scores compared with DuckDB's."""
+
+    run: PipelineRun
+    cells: int = 0
+    mismatches: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.run.success and self.cells > 0 and not self.mismatches
+
+
+@dataclass
 class ScaleResult:
     label: str
     responses: int
@@ -74,6 +88,7 @@ class ScaleResult:
     inc_collisions: dict[str, int] = field(default_factory=dict)
     dashboard: dict[str, dict] = field(default_factory=dict)
     dashboard_runs: int = 0
+    spark: SparkRun | None = None
 
     @property
     def pipeline(self) -> Measured:
@@ -102,7 +117,10 @@ class ScaleResult:
         """Both gates ran and passed, and neither pipeline run failed."""
         names = {g.name for g in self.gates}
         return (
-            not self.failures and {"full", "incremental"} <= names and all(g.ok for g in self.gates)
+            not self.failures
+            and {"full", "incremental"} <= names
+            and all(g.ok for g in self.gates)
+            and (self.spark is None or self.spark.ok)
         )
 
     @property
@@ -274,6 +292,25 @@ def _gate_lines(r: ScaleResult) -> list[str]:
     return lines
 
 
+def _spark_lines(r: ScaleResult) -> list[str]:
+    if r.spark is None:
+        return []
+    sp, m = r.spark, r.spark.run.measured
+    nodes = sp.run.dbt.get("nodes", 0)
+    kinds = ", ".join(f"{n} {k}s" for k, n in sorted(sp.run.dbt.get("by_kind", {}).items()))
+    state = "equal" if sp.ok else "**DIFFERENT or FAILED**"
+    lines = [
+        f"Spark (`cxwh pipeline --engine spark`, dbt-spark on a local SparkSession, the same "
+        f"landing zone after the DuckDB run, so ingest has nothing new): **{m.seconds:,.1f} s** "
+        f"= {m.seconds / r.full.seconds:.1f}× the DuckDB pipeline, peak {fmt_bytes(m.peak_rss)}; "
+        f"dbt {nodes} nodes ({kinds}) in {sp.run.dbt.get('seconds', 0):,.1f} s, every model "
+        f"rebuilt and every data and unit test run. Scores {state} to DuckDB's marts on "
+        f"{sp.cells:,} cells (n, n_positive, score, is_suppressed with complementary suppression)."
+    ]
+    lines += [f"- spark mismatch: {x}" for x in sp.mismatches[:20]]
+    return lines
+
+
 def _dbt_lines(r: ScaleResult) -> list[str]:
     lines = []
     for name, p in _runs(r):
@@ -306,6 +343,7 @@ def scale_section(r: ScaleResult) -> str:
             f"Record ids colliding with the first delivery: {coll}."
         )
     lines += _gate_lines(r)
+    lines += _spark_lines(r)
     lines.append("")
     if r.dashboard:
         ok = {k: v for k, v in r.dashboard.items() if "p95_ms" in v}

@@ -30,7 +30,15 @@ import psutil
 from benchmarks import floor as F
 from benchmarks import landing as L
 from benchmarks.measure import GIB, Measured, fmt_bytes, run_measured
-from benchmarks.report import Gate, PipelineRun, ScaleResult, chart_svg, prepend, run_section
+from benchmarks.report import (
+    Gate,
+    PipelineRun,
+    ScaleResult,
+    SparkRun,
+    chart_svg,
+    prepend,
+    run_section,
+)
 
 PY = sys.executable
 # As an activated venv would: the subprocesses find the venv's `dbt` and `cxwh`.
@@ -88,15 +96,16 @@ def _cells(df: pd.DataFrame) -> dict[tuple, Cell]:
     }
 
 
-def mart_scores(data_dir: Path) -> dict[tuple, Cell]:
+def mart_scores(data_dir: Path, primary_only: bool = True) -> dict[tuple, Cell]:
     published = data_dir / "published"
     name = (published / "CURRENT").read_text().strip()
+    # The baselines know the primary rule only (n < 10): compared with them, the marts'
+    # primary flag; complementary suppression is audited by the tests (and compared
+    # whole between the engines, primary_only=False).
+    flag = "coalesce(suppression_reason = 'primary', false)" if primary_only else "is_suppressed"
     with duckdb.connect(str(published / name), read_only=True) as con:
-        # The baselines know the primary rule only (n < 10): compare with the marts'
-        # primary flag; complementary suppression is audited by the tests.
         df = con.execute(
-            f"select {', '.join(L.SCORE_KEY)}, n, n_positive, score, "
-            "coalesce(suppression_reason = 'primary', false) as is_suppressed "
+            f"select {', '.join(L.SCORE_KEY)}, n, n_positive, score, {flag} as is_suppressed "
             "from marts.agg_quarterly_service_scores"
         ).df()
     return _cells(df)
@@ -283,7 +292,37 @@ def _run(tag: str, work: Path, name: str) -> PipelineRun:
                        summary.get("step_seconds", {}), dbt)  # fmt: skip
 
 
-def run_scale(n: int, root: Path, seed: int, runs: int) -> ScaleResult:
+def spark_scores(data_dir: Path) -> dict[tuple, Cell]:
+    """The Spark build's agg_quarterly_service_scores (Parquet under lake/marts.db/)."""
+    path = data_dir / "lake" / "marts.db" / "agg_quarterly_service_scores"
+    with duckdb.connect() as con:
+        df = con.execute(
+            "select service_id, fiscal_year, fiscal_quarter, channel, driver, n, n_positive, "
+            f"score, is_suppressed from read_parquet('{path}/*.parquet')"
+        ).df()
+    return _cells(df)
+
+
+def run_spark(tag: str, work: Path) -> SparkRun:
+    """`cxwh pipeline --engine spark` on the landing zone the DuckDB run loaded, and its
+    scores against DuckDB's marts, cell by cell."""
+    summary = work / "spark-summary.json"
+    m = run_measured(_cxwh("pipeline", "--engine", "spark", "--summary-json", str(summary)),
+                     env={**PATH_ENV, "CX_DATA_DIR": str(work)}, log=work / "logs" / "spark.log")  # fmt: skip
+    _measured(tag, "spark (cxwh pipeline --engine spark)", m)
+    data = json.loads(summary.read_text()) if summary.exists() else {}
+    sp = SparkRun(PipelineRun(m, bool(m.ok and data.get("success")),
+                              data.get("step_seconds", {}), data.get("dbt") or {}))  # fmt: skip
+    if not sp.run.success:
+        sp.mismatches.append("the Spark pipeline failed: " + m.tail(3).replace("\n", " | "))
+        return sp
+    duck = mart_scores(work, primary_only=False)
+    sp.cells, sp.mismatches = compare({"duckdb": duck, "spark": spark_scores(work)})
+    say(tag, f"spark: {sp.cells} cells compared, {len(sp.mismatches)} differ")
+    return sp
+
+
+def run_scale(n: int, root: Path, seed: int, runs: int, spark: bool = False) -> ScaleResult:
     tag = label(n)
     work = root / tag
     shutil.rmtree(work, ignore_errors=True)
@@ -297,6 +336,8 @@ def run_scale(n: int, root: Path, seed: int, runs: int) -> ScaleResult:
         res.failures.append("pipeline failed: " + res.full.measured.tail(5).replace("\n", " | "))
         return res
     res.gates.append(gate(tag, work, "full", res.full))
+    if spark:
+        res.spark = run_spark(tag, work)
 
     inc = max(n // 100, MIN_INCREMENT)
     deliver_increment(tag, work, inc, seed + 1, res)
@@ -381,14 +422,22 @@ def main(argv: list[str] | None = None) -> int:
         help=f"generator seed (default {SEED}; +1 for the increment)",
     )
     ap.add_argument("--dashboard-runs", type=int, default=20, help="timed runs per dashboard query")
+    ap.add_argument(
+        "--spark",
+        default="1m",
+        help="scales (of --scales) that also build on Spark, `cxwh pipeline --engine "
+        "spark`, compared with DuckDB cell by cell (default 1m; 'none' for none; needs "
+        "pip install '.[spark]')",
+    )
     ap.add_argument("--note", default="", help="a line about the conditions, added to results.md")
     args = ap.parse_args(argv)  # fmt: skip
     scales = [parse_scale(s) for s in args.scales.split(",") if s.strip()]
+    spark = {parse_scale(s) for s in args.spark.split(",") if s.strip() and s != "none"}
     started = datetime.now(UTC)
     results = []
     for n in scales:
         t0 = time.perf_counter()
-        results.append(run_scale(n, args.workdir, args.seed, args.dashboard_runs))
+        results.append(run_scale(n, args.workdir, args.seed, args.dashboard_runs, n in spark))
         say(label(n), f"scale done in {time.perf_counter() - t0:,.0f} s")
         if not args.keep:
             shutil.rmtree(args.workdir / label(n), ignore_errors=True)

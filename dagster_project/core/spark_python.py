@@ -38,6 +38,11 @@ class SessionPythonJobHelper:
 def enable() -> None:
     """Teach dbt-spark the `session` submission method and make it the default on a
     `method: session` target. Idempotent; nothing when dbt-spark is not installed."""
+    import warnings
+
+    # pyspark 4.3 warns at every session start that it is not tested with pandas 3; the
+    # one model that hands pandas frames to Spark is checked by the parity test
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     try:
         from dbt.adapters.spark.impl import SparkAdapter
     except ImportError:
