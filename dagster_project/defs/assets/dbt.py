@@ -170,15 +170,7 @@ def build_changed(context: AssetExecutionContext):
     with _indirect_selection(indirect):
         yield from _with_progress(events)
     record_table_versions(settings, run.built, context.run_id)
-    context.log.info(f"dbt's log: {run.log_path / 'dbt.log'}")
-    if isinstance(run.error, KeyboardInterrupt | SystemExit):
-        raise run.error
-    if not run.success:
-        shown = "; ".join(run.failures[:10]) or str(run.error or "see dbt's log")
-        raise Failure(
-            description=f"dbt build failed: {shown}",
-            metadata={"failures": MetadataValue.json(run.failures), "dbt_log": str(run.log_path)},
-        )
+    _raise_if_failed(context, run, "dbt build")
     if plan is not None:
         record_build(settings, plan, dbt_project.manifest_path)
 
@@ -209,13 +201,18 @@ def build_on_spark(context: AssetExecutionContext, settings, manifest_json, tran
     # parses for the spark target itself.
     run = DbtRun(["build", "--target", "spark"], **where)
     yield from _with_progress(asset_events(context, run, None, manifest_json, translator, project))
+    _raise_if_failed(context, run, "dbt build on Spark")
+
+
+def _raise_if_failed(context: AssetExecutionContext, run: DbtRun, what: str) -> None:
+    """Point to dbt's log; re-raise an interrupt; fail the step naming the failed nodes."""
     context.log.info(f"dbt's log: {run.log_path / 'dbt.log'}")
     if isinstance(run.error, KeyboardInterrupt | SystemExit):
         raise run.error
     if not run.success:
         shown = "; ".join(run.failures[:10]) or str(run.error or "see dbt's log")
         raise Failure(
-            description=f"dbt build on Spark failed: {shown}",
+            description=f"{what} failed: {shown}",
             metadata={"failures": MetadataValue.json(run.failures), "dbt_log": str(run.log_path)},
         )
 
