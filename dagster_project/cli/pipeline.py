@@ -311,22 +311,12 @@ def nothing_new(settings: Settings) -> str | None:
     )
 
 
-def _alerts_to_deliver(settings: Settings) -> int:
-    """Alerts waiting for a destination: new ones, or ones whose delivery failed."""
-    from dagster_project.core.alert_delivery import pending
-    from dagster_project.core.settings import alert_delivery
-
-    cfg = alert_delivery()
-    if not cfg.configured or not settings.warehouse_path.exists():
-        return 0
-    with connect_warehouse(settings, read_only=True) as con:
-        return pending(settings, cfg, con)
-
-
 def _deliver_waiting_alerts(settings: Settings, defs=None, instance=None) -> int:
     """The deliver_alerts job, when alerts wait for a destination and the run did not
     deliver them: a run that publishes nothing skips the daily load's delivery step."""
-    waiting = _alerts_to_deliver(settings)
+    from dagster_project.core.alert_delivery import waiting as deliveries_waiting
+
+    waiting = deliveries_waiting(settings)
     if not waiting:
         return 0
     print(f"{waiting} alert deliveries wait (new alerts, or failed before): delivering them.")
@@ -336,12 +326,7 @@ def _deliver_waiting_alerts(settings: Settings, defs=None, instance=None) -> int
 
         defs, instance = load_definitions(), dagster_instance(settings)
     since = datetime.now(UTC)
-    result = defs.resolve_job_def("deliver_alerts").execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        tags=run_tags(),
-        run_config={"loggers": {"console": {"config": {"log_level": settings.log_level}}}},
-    )
+    result = _execute(defs.resolve_job_def("deliver_alerts"), instance, settings.log_level)
     _print_deliveries(settings, since)
     if result.success:
         return 0
@@ -413,12 +398,7 @@ def _run_locked(
     )
     since = datetime.now(UTC)
     start = time.perf_counter()
-    result = job.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        tags=run_tags(),
-    )
+    result = _execute(job, instance, log_level)
     if not result.success:  # the run's own error first, whatever the summary meets
         _print_failures(result)
     elapsed = time.perf_counter() - start
@@ -442,6 +422,18 @@ def _run_locked(
     delivered = "alerts__deliveries" in summary["step_seconds"]
     code = 0 if delivered else _deliver_waiting_alerts(settings, defs, instance)
     return _export_last_quarter(defs, instance, log_level) or code
+
+
+def _execute(job, instance, log_level: str, **kwargs):
+    """One in-process run of `job` as `cxwh pipeline` starts every run: tagged with this
+    process, Dagster's console log at `log_level`, failures returned, not raised."""
+    return job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        tags=run_tags(),
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        **kwargs,
+    )
 
 
 def run_tags() -> dict[str, str]:  # noqa: N802 - a constant computed per process
@@ -511,13 +503,8 @@ def _export_last_quarter(defs, instance, log_level: str) -> int:
     if export_is_current(fiscal_year, fiscal_quarter, settings):
         print(f"OMB export {label}: up to date (nothing was built since it was written).")
         return 0
-    result = defs.resolve_job_def("omb_quarterly_export").execute_in_process(
-        instance=instance,
-        partition_key=key,
-        raise_on_error=False,
-        tags=run_tags(),
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-    )
+    result = _execute(defs.resolve_job_def("omb_quarterly_export"), instance, log_level,
+                      partition_key=key)  # fmt: skip
     if result.success:
         return 0
     _print_failures(result)

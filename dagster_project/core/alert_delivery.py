@@ -34,8 +34,9 @@ from urllib.parse import urlsplit
 
 import duckdb
 
-from dagster_project.core.publish import current_snapshot
-from dagster_project.core.settings import AlertDelivery, Settings
+from dagster_project.core.settings import AlertDelivery, Settings, alert_delivery
+from dagster_project.core.snapshots import current_snapshot
+from dagster_project.core.warehouse import connect_warehouse
 
 DDL = """
 create schema if not exists ops;
@@ -171,13 +172,24 @@ def _delivered(con: duckdb.DuckDBPyConnection, dest: Destination) -> set[str]:
 
 def pending(settings: Settings, cfg: AlertDelivery, con: duckdb.DuckDBPyConnection) -> int:
     """How many (alert, destination) pairs wait to be delivered (or tried again)."""
-    snapshot = current_snapshot(settings)
+    snapshot = current_snapshot(settings.published_dir)
     if snapshot is None or not cfg.configured:
         return 0
-    keys = {a["alert_key"] for a in in_scope_alerts(con, snapshot, cfg.quarters)}
+    keys = {a["alert_key"] for a in in_scope_alerts(con, snapshot.path, cfg.quarters)}
     has_table = _has_deliveries(con)
     done = (lambda d: _delivered(con, d)) if has_table else (lambda d: set())
     return sum(len(keys - done(d)) for d in destinations(cfg))
+
+
+def waiting(settings: Settings, wait_seconds: float | None = None) -> int:
+    """`pending` for the environment's destinations, on the warehouse opened read-only
+    (`cxwh pipeline` and the hourly retry schedule ask it); 0 when no destination is
+    configured or nothing was loaded yet. Raises SettingsError, WarehouseLockedError."""
+    cfg = alert_delivery()
+    if not cfg.configured or not settings.warehouse_path.exists():
+        return 0
+    with connect_warehouse(settings, read_only=True, wait_seconds=wait_seconds) as con:
+        return pending(settings, cfg, con)
 
 
 # --------------------------------------------------------------------------- sending
@@ -326,6 +338,22 @@ def _record(
     )  # fmt: skip
 
 
+def _settle(
+    con: duckdb.DuckDBPyConnection,
+    outcome: Outcome,
+    alerts: list[dict],
+    error: str | None,
+    now: datetime,
+) -> None:
+    """Record the destination's answer for `alerts` and add it to the run's outcome."""
+    _record(con, outcome.destination, alerts, error, now)
+    for alert in alerts:
+        if error:
+            outcome.failed[alert["alert_key"]] = error
+        else:
+            outcome.delivered.append(alert["alert_key"])
+
+
 def write_status_file(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path:
     """`published/alert_deliveries.parquet`: the dashboard's view of the deliveries,
     replaced atomically (the snapshot itself is read-only and published before)."""
@@ -353,12 +381,12 @@ def deliver(
 ) -> list[Outcome]:
     """Send every in-scope alert not yet delivered to each configured destination and
     record each outcome. Nothing configured or nothing published: nothing to do."""
-    snapshot = current_snapshot(settings)
+    snapshot = current_snapshot(settings.published_dir)
     if snapshot is None or not cfg.configured:
         return []
     con.execute(DDL)
-    alerts = in_scope_alerts(con, snapshot, cfg.quarters)
-    version = snapshot.stem.removeprefix("warehouse-")
+    alerts = in_scope_alerts(con, snapshot.path, cfg.quarters)
+    version = snapshot.version
     outcomes = []
     for dest in destinations(cfg):
         done = _delivered(con, dest)
@@ -389,11 +417,7 @@ def _send_each(cfg, con, dest, todo, version, outcome, sleep) -> None:
             except DeliveryError as exc:
                 error = str(exc)
                 unreachable = None if exc.permanent else error
-        _record(con, dest, [alert], error, now)
-        if error:
-            outcome.failed[alert["alert_key"]] = error
-        else:
-            outcome.delivered.append(alert["alert_key"])
+        _settle(con, outcome, [alert], error, now)
 
 
 def _send_digest(cfg, con, dest, todo, version, outcome, sleep) -> None:
@@ -403,12 +427,7 @@ def _send_digest(cfg, con, dest, todo, version, outcome, sleep) -> None:
         error = None
     except DeliveryError as exc:
         error = str(exc)
-    _record(con, dest, todo, error, now)
-    for alert in todo:
-        if error:
-            outcome.failed[alert["alert_key"]] = error
-        else:
-            outcome.delivered.append(alert["alert_key"])
+    _settle(con, outcome, todo, error, now)
 
 
 def recent_deliveries(con: duckdb.DuckDBPyConnection, since: datetime) -> list[tuple]:
