@@ -3,7 +3,7 @@
 The alerts are those of the published snapshot (`marts.fct_cx_alerts`, what the
 dashboard shows) in the latest `CX_ALERT_QUARTERS` quarters with data; older ones (the
 history a first deployment finds) stay on the dashboard. Each attempt is recorded in
-the warehouse, `ops.alert_deliveries`, one row per alert and destination, written as
+the warehouse, `raw.alert_deliveries`, one row per alert and destination, written as
 soon as the destination answered: a re-run, a re-publish or a restart sends nothing
 that was delivered, and an alert whose delivery failed is tried again on the next run
 (and shown as failed until then, in the run summary, the `alerts_delivered` check and
@@ -39,8 +39,8 @@ from dagster_project.core.snapshots import current_snapshot
 from dagster_project.core.warehouse import connect_warehouse
 
 DDL = """
-create schema if not exists ops;
-create table if not exists ops.alert_deliveries (
+create schema if not exists raw;
+create table if not exists raw.alert_deliveries (
     alert_key varchar not null,        -- marts.fct_cx_alerts.alert_key
     channel varchar not null,          -- webhook | email
     destination_key varchar not null,  -- sha256 of the URL / recipients (never stored)
@@ -154,7 +154,7 @@ def in_scope_alerts(con: duckdb.DuckDBPyConnection, snapshot: Path, quarters: in
 
 def _has_deliveries(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'ops' "
+        "select count(*) from duckdb_tables() where schema_name = 'raw' "
         "and table_name = 'alert_deliveries' and database_name = current_database()"
     ).fetchone()[0])  # fmt: skip
 
@@ -163,7 +163,7 @@ def _delivered(con: duckdb.DuckDBPyConnection, dest: Destination) -> set[str]:
     return {
         k
         for (k,) in con.execute(
-            "select alert_key from ops.alert_deliveries where channel = ? and "
+            "select alert_key from raw.alert_deliveries where channel = ? and "
             "destination_key = ? and status = 'delivered'",
             [dest.channel, dest.key],
         ).fetchall()
@@ -319,7 +319,7 @@ def _record(
 ) -> None:
     con.executemany(
         """
-        insert into ops.alert_deliveries as d values
+        insert into raw.alert_deliveries as d values
             (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
         on conflict (alert_key, channel, destination_key) do update set
             destination = excluded.destination,
@@ -365,7 +365,7 @@ def write_status_file(con: duckdb.DuckDBPyConnection, settings: Settings) -> Pat
         f"""copy (
             select alert_key, channel, destination, status, runs_tried, last_tried_at,
                    delivered_at, last_error
-            from ops.alert_deliveries order by alert_key, channel
+            from raw.alert_deliveries order by alert_key, channel
         ) to '{target}' (format parquet)"""
     )
     tmp.replace(out)
@@ -438,7 +438,7 @@ def recent_deliveries(con: duckdb.DuckDBPyConnection, since: datetime) -> list[t
     return con.execute(
         """
         select channel, destination, status, count(*), any_value(last_error)
-        from ops.alert_deliveries where last_tried_at >= ?
+        from raw.alert_deliveries where last_tried_at >= ?
         group by all order by channel, status
         """,
         [since],

@@ -56,7 +56,7 @@ def _send(url: str, keys: list[str]) -> tuple[ad.Outcome, list[tuple]]:
     outcome = ad.Outcome(dest)
     ad._send_each(cfg, con, dest, [_alert(k) for k in keys], "v1", outcome, sleep=lambda s: None)
     rows = con.execute(
-        "select alert_key, status, runs_tried, last_error from ops.alert_deliveries order by 1"
+        "select alert_key, status, runs_tried, last_error from raw.alert_deliveries order by 1"
     ).fetchall()
     return outcome, rows
 

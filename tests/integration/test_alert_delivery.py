@@ -135,7 +135,7 @@ def _deliveries(settings) -> dict[tuple[str, str, str], tuple[str, int, str | No
     with open_warehouse(settings.data_dir) as con:
         rows = con.execute(
             "select service_id, rule, channel, status, runs_tried, last_error "
-            "from ops.alert_deliveries"
+            "from raw.alert_deliveries"
         ).fetchall()
     return {(s, r, c): (st, n, e) for s, r, c, st, n, e in rows}
 

@@ -38,7 +38,7 @@ NOT_CONFIGURED = (
             "e-mail). Warns, naming the failures: they are tried again on the next run.",
         )
     ],
-    description="ops.alert_deliveries: each new alert of the published snapshot sent once "
+    description="raw.alert_deliveries: each new alert of the published snapshot sent once "
     "as a JSON POST to CX_ALERT_WEBHOOK_URL and in one e-mail per run to "
     "CX_ALERT_EMAIL_TO; failures are retried on the next run.",
     kinds={"duckdb"},
