@@ -158,18 +158,21 @@
 
 {#- string_agg(expr, separator order by order_expr): the values of `expr` (never NULL)
     joined with `separator` (a SQL literal) in the order of `order_expr` (an aggregate). -#}
-{% macro ordered_string_agg(expr, separator, order_expr) -%}
-    {{ return(adapter.dispatch('ordered_string_agg', 'cx_warehouse')(expr, separator, order_expr)) }}
+{#- `over`: a window (e.g. 'partition by k') to aggregate over instead of a group. -#}
+{% macro ordered_string_agg(expr, separator, order_expr, over=none) -%}
+    {{ return(adapter.dispatch('ordered_string_agg', 'cx_warehouse')(expr, separator, order_expr, over)) }}
 {%- endmacro %}
 
-{% macro default__ordered_string_agg(expr, separator, order_expr) -%}
+{% macro default__ordered_string_agg(expr, separator, order_expr, over=none) -%}
     string_agg({{ expr }}, {{ separator }} order by {{ order_expr }})
+    {%- if over %} over ({{ over }}){% endif %}
 {%- endmacro %}
 
 {#- Spark's aggregates take no ORDER BY: collect (key, value) pairs, sort, join. -#}
-{% macro spark__ordered_string_agg(expr, separator, order_expr) -%}
+{% macro spark__ordered_string_agg(expr, separator, order_expr, over=none) -%}
     array_join(transform(
-        array_sort(collect_list(struct({{ order_expr }} as k, {{ expr }} as v))),
+        array_sort(collect_list(struct({{ order_expr }} as k, {{ expr }} as v))
+        {%- if over %} over ({{ over }}){% endif %}),
         x -> x.v
     ), {{ separator }})
 {%- endmacro %}

@@ -123,98 +123,76 @@ cells as (
 
 ),
 
--- each total as its members: the parent and the children that add up to it
+-- each total as its members: the parent and the children that add up to it; a cell is
+-- a member of its channels total and of one or two others. One scan of the cells (a
+-- kind of total per row of `kinds`): Spark inlines every reference to a CTE.
 members as (
 
-    -- a service's, an agency's, all services' channels add up to its `all` row
     select
-        fiscal_year,
-        fiscal_quarter,
-        driver,
-        'channels|' || cell_level || '|' || cell_id as total_key,
-        cell_key,
-        n,
-        n_positive,
-        channel = 'all' as is_parent
+        cells.*,
+        kinds.total_kind,
+        case kinds.total_kind
+            -- a service's, an agency's, all services' channels add up to its `all` row
+            when 'channels' then 'channels|' || cell_level || '|' || cell_id
+            -- an agency's services add up to the agency, per channel
+            when 'services' then 'services|' || agency_key || '|' || channel
+            -- the agencies add up to all services, per channel
+            else 'agencies|' || channel
+        end as total_key,
+        case kinds.total_kind
+            when 'channels' then channel = 'all'
+            when 'services' then cell_level = 'agency'
+            else cell_level = 'all_services'
+        end as is_parent,
+        cells.is_primary_suppressed as is_suppressed
     from cells
-    union all
-    -- an agency's services add up to the agency, per channel
-    select
-        fiscal_year,
-        fiscal_quarter,
-        driver,
-        'services|' || agency_key || '|' || channel as total_key,
-        cell_key,
-        n,
-        n_positive,
-        cell_level = 'agency' as is_parent
-    from cells
-    where cell_level in ('service', 'agency')
-    union all
-    -- the agencies add up to all services, per channel
-    select
-        fiscal_year,
-        fiscal_quarter,
-        driver,
-        'agencies|' || channel as total_key,
-        cell_key,
-        n,
-        n_positive,
-        cell_level = 'all_services' as is_parent
-    from cells
-    where cell_level in ('agency', 'all_services')
+    cross join (
+        select 'channels' as total_kind
+        union all
+        select 'services' as total_kind
+        union all
+        select 'agencies' as total_kind
+    ) as kinds
+    where
+        kinds.total_kind = 'channels'
+        or (kinds.total_kind = 'services' and cells.cell_level in ('service', 'agency'))
+        or (kinds.total_kind = 'agencies' and cells.cell_level in ('agency', 'all_services'))
 
 ),
 
-flags_0 as (
-
-    select
-        fiscal_year,
-        fiscal_quarter,
-        driver,
-        cell_key,
-        is_primary_suppressed as is_suppressed
-    from cells
-
-),
-
-{#- Each pass reads the pass before once (a cell's flag is taken from its rows in the
-    totals, every cell being in its channels total): Spark inlines every reference to a
-    CTE, so a pass read twice by the next would plan 2^passes copies of the query. -#}
+{#- Each pass reads the pass before once, with windows only (no join back, no second
+    reference): Spark inlines every reference to a CTE and its analyser takes seconds
+    per copy. -#}
+{%- set carried = [
+    'cell_level', 'cell_id', 'agency_code', 'agency_key', 'fiscal_year', 'fiscal_quarter',
+    'channel', 'driver', 'n_services', 'n', 'n_positive', 'n_likert', 'likert_sum',
+    'cell_key', 'is_primary_suppressed', 'total_kind', 'total_key', 'is_parent'
+] %}
 {%- for i in range(1, passes + 1) %}
 
     totals_{{ i }} as (
 
         select
-            members.*,
-            flags.is_suppressed,
-            count(case when flags.is_suppressed then 1 end) over total_window
+            *,
+            count(case when is_suppressed then 1 end) over total_window
                 as n_suppressed_members,
             -- the hidden members' signed positives (parent +, children -) as the shown
             -- ones fix them, and the least and most they could be
             coalesce(sum(
                 case
-                    when not flags.is_suppressed
-                        then case when members.is_parent then -1 else 1 end * members.n_positive
+                    when not is_suppressed
+                        then case when is_parent then -1 else 1 end * n_positive
                 end
             ) over total_window, 0) as hidden_sum,
             coalesce(-sum(
-                case when flags.is_suppressed and not members.is_parent then members.n end
+                case when is_suppressed and not is_parent then n end
             ) over total_window, 0) as hidden_least,
             coalesce(sum(
-                case when flags.is_suppressed and members.is_parent then members.n end
+                case when is_suppressed and is_parent then n end
             ) over total_window, 0) as hidden_most
-        from members
-        inner join flags_{{ i - 1 }} as flags
-            on
-                members.fiscal_year = flags.fiscal_year
-                and members.fiscal_quarter = flags.fiscal_quarter
-                and members.driver = flags.driver
-                and members.cell_key = flags.cell_key
+        from {{ 'members' if i == 1 else 'members_' ~ (i - 1) }}
         window total_window as (
-            partition by
-                members.fiscal_year, members.fiscal_quarter, members.driver,
-                members.total_key
+            partition by fiscal_year, fiscal_quarter, driver, total_key
         )
 
     ),
@@ -255,57 +233,39 @@ flags_0 as (
 
     ),
 
-    flags_{{ i }} as (
+    -- a cell picked in any of its totals is suppressed in all of them
+    members_{{ i }} as (
 
         select
-            fiscal_year,
-            fiscal_quarter,
-            driver,
-            cell_key,
-            max(is_suppressed or is_pick) as is_suppressed
+            {{ carried | join(',\n            ') }},
+            max(is_suppressed or is_pick) over (
+                partition by fiscal_year, fiscal_quarter, driver, cell_key
+            ) as is_suppressed
         from picks_{{ i }}
-        group by fiscal_year, fiscal_quarter, driver, cell_key
 
     ),
 {%- endfor %}
 
--- every cell with its flag after the last pass
+-- every cell (its row in its channels total) with its flag after the last pass, and
+-- what int_score_cells_protected reads of each fiscal quarter x driver as one digest:
+-- a group whose digest did not change is not solved again there
 flagged as (
 
     select
-        cells.*,
-        flags.is_suppressed
-    from cells
-    inner join flags_{{ passes }} as flags
-        on
-            cells.fiscal_year = flags.fiscal_year
-            and cells.fiscal_quarter = flags.fiscal_quarter
-            and cells.driver = flags.driver
-            and cells.cell_key = flags.cell_key
-
-),
-
--- what int_score_cells_protected reads of each fiscal quarter x driver, as one digest:
--- a group whose digest did not change is not solved again there
-digests as (
-
-    select
-        cells.fiscal_year,
-        cells.fiscal_quarter,
-        cells.driver,
+        *,
         md5({{ ordered_string_agg(
             "concat_ws(
                 '|',
-                cells.cell_key,
-                coalesce(cells.agency_key, ''),
-                cast(cells.n as " ~ dbt.type_string() ~ "),
-                cast(cells.n_positive as " ~ dbt.type_string() ~ "),
-                cast(cells.is_suppressed as " ~ dbt.type_string() ~ ")
+                cell_key,
+                coalesce(agency_key, ''),
+                cast(n as " ~ dbt.type_string() ~ "),
+                cast(n_positive as " ~ dbt.type_string() ~ "),
+                cast(is_suppressed as " ~ dbt.type_string() ~ ")
             )",
-            "';'", 'cells.cell_key'
+            "';'", 'cell_key', over='partition by fiscal_year, fiscal_quarter, driver'
         ) }}) as group_digest
-    from flagged as cells
-    group by cells.fiscal_year, cells.fiscal_quarter, cells.driver
+    from members_{{ passes }}
+    where total_kind = 'channels'
 
 )
 
@@ -328,10 +288,5 @@ select
         when cells.is_primary_suppressed then 'primary'
         when cells.is_suppressed then 'complementary'
     end as suppression_reason,
-    digests.group_digest
+    cells.group_digest
 from flagged as cells
-inner join digests
-    on
-        cells.fiscal_year = digests.fiscal_year
-        and cells.fiscal_quarter = digests.fiscal_quarter
-        and cells.driver = digests.driver
