@@ -40,7 +40,9 @@ SHARES_BUILT = {
 }
 # Longest first (minutes on this machine), so that the two workers finish together;
 # only the order of the groups depends on it, never what runs.
-LONGEST_FIRST = ["integration", "bench", "integration/test_incremental_marts.py", "ingest", "core"]
+LONGEST_FIRST = [
+    "spark", "integration", "bench", "integration/test_incremental_marts.py", "ingest", "core", "app",
+]
 
 
 def _group(nodeid: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import streamlit as st
 from cx_snapshot import rows, write_snapshot
@@ -15,10 +17,17 @@ def _fresh_caches():
     yield
 
 
+@pytest.fixture(scope="session")
+def _snapshot_template(tmp_path_factory):
+    """The fixture snapshot, written once (a second or so); each test gets a copy."""
+    return write_snapshot(tmp_path_factory.mktemp("snapshot_template"), rows()).parent
+
+
 @pytest.fixture
-def snapshot(tmp_path, monkeypatch):
+def snapshot(_snapshot_template, tmp_path, monkeypatch):
     monkeypatch.setenv("CX_DATA_DIR", str(tmp_path))
-    return write_snapshot(tmp_path, rows())
+    published = shutil.copytree(_snapshot_template, tmp_path / "published")
+    return published / (published / "CURRENT").read_text().strip()
 
 
 @pytest.fixture

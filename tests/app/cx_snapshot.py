@@ -58,10 +58,14 @@ def write_snapshot(data_dir: Path, rows: dict[str, list[dict]], version: str = V
     for table, cols in contract().items():
         con.execute(f"create table {table} ({', '.join(f'{c} {t}' for c, t in cols)})")
     for table, table_rows in rows.items():
+        by_columns: dict[tuple[str, ...], list[list]] = {}
         for row in table_rows:
-            names = ", ".join(row)
-            marks = ", ".join("?" for _ in row)
-            con.execute(f"insert into {table} ({names}) values ({marks})", list(row.values()))
+            by_columns.setdefault(tuple(row), []).append(list(row.values()))
+        for columns, values in by_columns.items():
+            marks = ", ".join("?" for _ in columns)
+            con.executemany(
+                f"insert into {table} ({', '.join(columns)}) values ({marks})", values
+            )
     con.close()
     (published / "CURRENT").write_text(path.name + "\n")
     return path
