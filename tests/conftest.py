@@ -41,7 +41,13 @@ SHARES_BUILT = {
 # Longest first (minutes on this machine), so that the two workers finish together;
 # only the order of the groups depends on it, never what runs.
 LONGEST_FIRST = [
-    "spark", "integration", "bench", "integration/test_incremental_marts.py", "ingest", "core", "app",
+    "spark",
+    "integration",
+    "bench",
+    "integration/test_incremental_marts.py",
+    "ingest",
+    "core",
+    "app",
 ]
 
 

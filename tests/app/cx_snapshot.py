@@ -63,9 +63,7 @@ def write_snapshot(data_dir: Path, rows: dict[str, list[dict]], version: str = V
             by_columns.setdefault(tuple(row), []).append(list(row.values()))
         for columns, values in by_columns.items():
             marks = ", ".join("?" for _ in columns)
-            con.executemany(
-                f"insert into {table} ({', '.join(columns)}) values ({marks})", values
-            )
+            con.executemany(f"insert into {table} ({', '.join(columns)}) values ({marks})", values)
     con.close()
     (published / "CURRENT").write_text(path.name + "\n")
     return path
