@@ -6,6 +6,8 @@
 2. After a further delivery and corrected re-deliveries that move responses between
    customers, cases, services and quarters (or take every answer away), the
    incrementally kept marts equal a full rebuild of the same warehouse, cell for cell.
+3. The comment themes are matched again for every response when the patterns they
+   were matched with (seed comment_themes) change, and only then.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ MARTS = (
     "fct_response", "fct_transaction_feedback", "fct_journey", "fct_journey_stage",
     "fct_relationship", "agg_quarterly_service_scores", "agg_journey_stage_quarterly",
     "agg_response_rates", "fct_file_loads", "agg_quarantine_reasons", "agg_key_drivers",
-    "agg_suspect_responses",
+    "agg_suspect_responses", "fct_comment_themes", "agg_comment_themes_quarterly",
 )  # fmt: skip
 TP_HEADER = (
     "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"
@@ -294,3 +296,33 @@ def test_incremental_marts_equal_a_full_rebuild(warehouse):
         assert incremental[table] == full[table], table
     # and the dashboard shows the incremental state
     assert current_snapshot(warehouse) is not None
+
+
+def _build_themes(data_dir: Path) -> None:
+    env = {**os.environ, "CX_DATA_DIR": str(data_dir)}
+    dbt = Path(sys.executable).with_name("dbt")
+    proc = subprocess.run(
+        [str(dbt), "run", "--select", "fct_comment_themes",
+         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(data_dir / "target"), "--log-path", str(data_dir / "logs")],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-4000:]
+
+
+def test_changed_theme_patterns_match_every_comment_again(warehouse):
+    copy = _copy_databases(warehouse, warehouse.data_dir / "themes")
+    before = _rows(copy, "fct_comment_themes")
+    service = before[0][1]
+    with open_warehouse(copy, read_only=False) as con:
+        con.execute("delete from marts.fct_comment_themes where service_id = ?", [service])
+    kept = _rows(copy, "fct_comment_themes")
+    assert 0 < len(kept) < len(before)
+    # nothing new and the same patterns: the build matches nothing again
+    _build_themes(copy)
+    assert _rows(copy, "fct_comment_themes") == kept
+    # the patterns it was matched with are not the seed's: every response again
+    with open_warehouse(copy, read_only=False) as con:
+        con.execute("update marts_db.intermediate.comment_themes_state set themes_digest = 'x'")
+    _build_themes(copy)
+    assert _rows(copy, "fct_comment_themes") == before

@@ -35,10 +35,10 @@ def _classify(data_dir: Path, comments: list[str]) -> dict[int, set[str]]:
                 response_key varchar, service_id varchar, agency_code varchar,
                 fiscal_year integer, fiscal_quarter integer, channel varchar,
                 submitted_at timestamptz, comment varchar, comment_sentiment double,
-                is_suspect boolean)""")  # fmt: skip
+                is_suspect boolean, _loaded_at timestamptz)""")  # fmt: skip
         con.executemany(
-            "insert into marts.fct_response values "
-            "(?, 'fsa-fafsa', 'ED', 2026, 1, 'web', '2025-11-01 12:00+00', ?, 0.0, false)",
+            "insert into marts.fct_response values (?, 'fsa-fafsa', 'ED', 2026, 1, 'web', "
+            "'2025-11-01 12:00+00', ?, 0.0, false, '2025-11-02 12:00+00')",
             [(str(i), c) for i, c in enumerate(comments)],
         )
     for command, selection in (("seed", ["comment_themes"]), ("run", ["fct_comment_themes"])):
