@@ -129,7 +129,12 @@ cells as (
 members as (
 
     select
-        cells.*,
+        cells.fiscal_year,
+        cells.fiscal_quarter,
+        cells.driver,
+        cells.cell_key,
+        cells.n,
+        cells.n_positive,
         kinds.total_kind,
         case kinds.total_kind
             -- a service's, an agency's, all services' channels add up to its `all` row
@@ -164,9 +169,8 @@ members as (
     reference): Spark inlines every reference to a CTE and its analyser takes seconds
     per copy. -#}
 {%- set carried = [
-    'cell_level', 'cell_id', 'agency_code', 'agency_key', 'fiscal_year', 'fiscal_quarter',
-    'channel', 'driver', 'n_services', 'n', 'n_positive', 'n_likert', 'likert_sum',
-    'cell_key', 'is_primary_suppressed', 'total_kind', 'total_key', 'is_parent'
+    'fiscal_year', 'fiscal_quarter', 'driver', 'cell_key', 'n', 'n_positive',
+    'total_kind', 'total_key', 'is_parent'
 ] %}
 {%- for i in range(1, passes + 1) %}
 
@@ -246,26 +250,34 @@ members as (
     ),
 {%- endfor %}
 
--- every cell (its row in its channels total) with its flag after the last pass, and
+-- every cell with its flag after the last pass (its row in its channels total), and
 -- what int_score_cells_protected reads of each fiscal quarter x driver as one digest:
 -- a group whose digest did not change is not solved again there
 flagged as (
 
     select
-        *,
+        cells.*,
+        flags.is_suppressed,
         md5({{ ordered_string_agg(
             "concat_ws(
                 '|',
-                cell_key,
-                coalesce(agency_key, ''),
-                cast(n as " ~ dbt.type_string() ~ "),
-                cast(n_positive as " ~ dbt.type_string() ~ "),
-                cast(is_suppressed as " ~ dbt.type_string() ~ ")
+                cells.cell_key,
+                coalesce(cells.agency_key, ''),
+                cast(cells.n as " ~ dbt.type_string() ~ "),
+                cast(cells.n_positive as " ~ dbt.type_string() ~ "),
+                cast(flags.is_suppressed as " ~ dbt.type_string() ~ ")
             )",
-            "';'", 'cell_key', over='partition by fiscal_year, fiscal_quarter, driver'
+            "';'", 'cells.cell_key',
+            over='partition by cells.fiscal_year, cells.fiscal_quarter, cells.driver'
         ) }}) as group_digest
-    from members_{{ passes }}
-    where total_kind = 'channels'
+    from cells
+    inner join members_{{ passes }} as flags
+        on
+            cells.fiscal_year = flags.fiscal_year
+            and cells.fiscal_quarter = flags.fiscal_quarter
+            and cells.driver = flags.driver
+            and cells.cell_key = flags.cell_key
+            and flags.total_kind = 'channels'
 
 )
 
