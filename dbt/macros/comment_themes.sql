@@ -79,9 +79,9 @@
     )) }}
 {%- endmacro %}
 
-{#- The responses of fct_response (aliased `responses`) to match in this build. -#}
-{% macro comment_themes_scope() -%}
-    {%- set since = comment_themes_since() %}
+{#- The responses of fct_response (aliased `responses`) to match in this build, from
+    comment_themes_since(). -#}
+{% macro comment_themes_scope(since) -%}
     {%- if since is not none %}
     (
         responses._loaded_at > {{ since[0] }}
@@ -98,11 +98,12 @@
 {#- pre-hook: the rows of the responses about to be matched again go first. -#}
 {% macro clear_comment_themes_scope() -%}
     {%- if is_incremental() and builds_incrementally() %}
+    {%- set since = comment_themes_since() %}
     delete from {{ this }}
-    {%- if comment_themes_since() is not none %}
+    {%- if since is not none %}
     where response_key in (
         select responses.response_key from {{ ref('fct_response') }} as responses
-        where {{ comment_themes_scope() }}
+        where {{ comment_themes_scope(since) }}
     )
     {%- endif %}
     {%- endif %}

@@ -34,7 +34,7 @@ responses as (
     from {{ ref('fct_response') }} as responses
     where
         comment is not null and trim(comment) != '' and not is_suspect
-        and {{ comment_themes_scope() }}
+        and {{ comment_themes_scope(comment_themes_since()) }}
 
 ),
 
