@@ -123,9 +123,19 @@ cells as (
 
 ),
 
+total_kinds as (
+
+    select 'channels' as total_kind
+    union all
+    select 'services' as total_kind
+    union all
+    select 'agencies' as total_kind
+
+),
+
 -- each total as its members: the parent and the children that add up to it; a cell is
 -- a member of its channels total and of one or two others. One scan of the cells (a
--- kind of total per row of `kinds`): Spark inlines every reference to a CTE.
+-- kind of total per row of `total_kinds`): Spark inlines every reference to a CTE.
 members as (
 
     select
@@ -138,26 +148,20 @@ members as (
         kinds.total_kind,
         case kinds.total_kind
             -- a service's, an agency's, all services' channels add up to its `all` row
-            when 'channels' then 'channels|' || cell_level || '|' || cell_id
+            when 'channels' then 'channels|' || cells.cell_level || '|' || cells.cell_id
             -- an agency's services add up to the agency, per channel
-            when 'services' then 'services|' || agency_key || '|' || channel
+            when 'services' then 'services|' || cells.agency_key || '|' || cells.channel
             -- the agencies add up to all services, per channel
-            else 'agencies|' || channel
+            else 'agencies|' || cells.channel
         end as total_key,
         case kinds.total_kind
-            when 'channels' then channel = 'all'
-            when 'services' then cell_level = 'agency'
-            else cell_level = 'all_services'
+            when 'channels' then cells.channel = 'all'
+            when 'services' then cells.cell_level = 'agency'
+            else cells.cell_level = 'all_services'
         end as is_parent,
         cells.is_primary_suppressed as is_suppressed
     from cells
-    cross join (
-        select 'channels' as total_kind
-        union all
-        select 'services' as total_kind
-        union all
-        select 'agencies' as total_kind
-    ) as kinds
+    cross join total_kinds as kinds
     where
         kinds.total_kind = 'channels'
         or (kinds.total_kind = 'services' and cells.cell_level in ('service', 'agency'))
