@@ -52,6 +52,11 @@
     changed since (screening_changes); every response on a first or full build or when
     the seed's patterns changed.
 -#}
+{#- The patterns the matches are compiled from, as one value. -#}
+{% macro comment_themes_digest() -%}
+    {{ return(local_md5(tojson(comment_theme_rows()))) }}
+{%- endmacro %}
+
 {% macro comment_themes_state_relation() -%}
     {{ return(bookkeeping_relation('comment_themes_state')) }}
 {%- endmacro %}
@@ -70,7 +75,7 @@
         "select themes_digest, cast(loaded_through as varchar), cast(built_at as varchar) from "
         ~ state
     ).rows %}
-    {%- if row | length != 1 or row[0][0] != local_md5(tojson(comment_theme_rows())) %}
+    {%- if row | length != 1 or row[0][0] != comment_themes_digest() %}
         {{ return(none) }}
     {%- endif %}
     {{ return((
@@ -115,7 +120,7 @@
     {{ create_bookkeeping_schema() }};
     create or replace table {{ comment_themes_state_relation() }} as
     select
-        '{{ local_md5(tojson(comment_theme_rows())) }}' as themes_digest,
+        '{{ comment_themes_digest() }}' as themes_digest,
         (select max(_loaded_at) from {{ ref('fct_response') }}) as loaded_through,
         now() as built_at
     {%- endif %}

@@ -29,6 +29,9 @@ from dagster_project.core.settings import DBT_PROJECT_DIR, get_settings
 from dagster_project.core.warehouse import open_warehouse
 from dagster_project.generate import generate_feeds
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
+from dbt_runner import run_dbt  # noqa: E402
+
 pytestmark = pytest.mark.slow
 
 MARTS = (
@@ -299,15 +302,8 @@ def test_incremental_marts_equal_a_full_rebuild(warehouse):
 
 
 def _build_themes(data_dir: Path) -> None:
-    env = {**os.environ, "CX_DATA_DIR": str(data_dir)}
-    dbt = Path(sys.executable).with_name("dbt")
-    proc = subprocess.run(
-        [str(dbt), "run", "--select", "fct_comment_themes",
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(data_dir / "target"), "--log-path", str(data_dir / "logs")],
-        env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stdout[-4000:]
+    run = run_dbt(data_dir, "run", ["fct_comment_themes"])
+    assert run.returncode == 0, run.output[-4000:]
 
 
 def test_changed_theme_patterns_match_every_comment_again(warehouse):
