@@ -75,6 +75,26 @@ class SparkRun:
 
 
 @dataclass
+class WorkerRuns:
+    """The scale's first delivery and its +1 % replayed in a second data directory through
+    a resident `cxwh worker`: the same runs without the per-run start-up (imports, Dagster
+    instance, definitions, dbt manifest), checked against the cold runs' marts."""
+
+    full: PipelineRun
+    incremental: PipelineRun | None = None
+    served: bool = False  # every run's summary names the worker's pid
+    ready_seconds: float = 0.0  # `cxwh worker --detach` until it answers (paid once)
+    peak_rss: int = 0  # the worker process's own peak (VmHWM): the runs are inside it
+    cells: int = 0  # cells of the marts compared with the cold runs' marts
+    mismatches: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        runs_ok = self.full.success and (self.incremental is None or self.incremental.success)
+        return self.served and runs_ok and self.cells > 0 and not self.mismatches
+
+
+@dataclass
 class ScaleResult:
     label: str
     responses: int
@@ -89,6 +109,7 @@ class ScaleResult:
     dashboard: dict[str, dict] = field(default_factory=dict)
     dashboard_runs: int = 0
     spark: SparkRun | None = None
+    worker: WorkerRuns | None = None
 
     @property
     def pipeline(self) -> Measured:
@@ -121,6 +142,7 @@ class ScaleResult:
             and {"full", "incremental"} <= names
             and all(g.ok for g in self.gates)
             and (self.spark is None or self.spark.ok)
+            and (self.worker is None or self.worker.ok)
         )
 
     @property
@@ -200,6 +222,7 @@ def targets(r: ScaleResult) -> list[tuple[str, bool | None, str]]:
         pct = 100 * r.incremental.seconds / full
         judged = pct <= 10 if r.responses >= 1_000_000 else None
         rows.append(("1M, 10M: +1 % run ≤ 10 % of the full run", judged, f"{pct:.1f} %"))
+    rows += _worker_targets(r, floor)
     if r.responses == 20_000:
         rows.append(("20k demo: full run ≤ 20 s", full <= 20, f"{full:,.1f} s"))
     if r.rerun:
@@ -219,6 +242,27 @@ def targets(r: ScaleResult) -> list[tuple[str, bool | None, str]]:
         est = gen * 10_000_000 / r.responses
         rows.append(("`cxwh generate` ≤ 3 min at 10M", None,
                      f"{est:,.0f} s if linear from this scale (start-up included)"))  # fmt: skip
+    return rows
+
+
+def _worker_targets(r: ScaleResult, floor: float | None) -> list[tuple[str, bool | None, str]]:
+    """The run-time targets again for the runs a resident `cxwh worker` served."""
+    w = r.worker
+    if w is None or not w.full.success:
+        return []
+    full, via = w.full.seconds, " (through `cxwh worker`)"
+    rows = [(f"1M: full pipeline ≤ 4× floor{via}",
+             _at(r, 1_000_000, bool(floor) and full <= 4 * floor), _ratio(full, r.floor))]  # fmt: skip
+    if r.pandas:
+        speedup = r.pandas.seconds / full
+        shown = f"{speedup:.2f}× faster" if speedup >= 1 else f"{1 / speedup:.2f}× slower"
+        rows.append((f"1M: faster than pandas{via}", _at(r, 1_000_000, speedup > 1), shown))
+    if w.incremental and w.incremental.success:
+        pct = 100 * w.incremental.seconds / full
+        judged = pct <= 10 if r.responses >= 1_000_000 else None
+        rows.append((f"1M, 10M: +1 % run ≤ 10 % of the full run{via}", judged, f"{pct:.1f} %"))
+    if r.responses == 20_000:
+        rows.append((f"20k demo: full run ≤ 20 s{via}", full <= 20, f"{full:,.1f} s"))
     return rows
 
 
@@ -256,6 +300,14 @@ def _phase_table(r: ScaleResult) -> list[str]:
         r.full.seconds)  # fmt: skip
     for name, of in PHASES:
         row(f"— {name}", [f"{of(p):,.1f}" for _, p in runs], of(r.full))
+    if r.worker is not None:
+        w = r.worker
+        wruns = {"full run": w.full, "+1 % run": w.incremental}
+        row("**pipeline through `cxwh worker`** (wall)",
+            [_secs(wruns[n].measured) if wruns.get(n) else "" for n, _ in runs], w.full.seconds)  # fmt: skip
+        row("— start-up, Dagster overhead (worker)",
+            [f"{wruns[n].overhead:,.1f}" if wruns.get(n) else "" for n, _ in runs],
+            w.full.overhead)  # fmt: skip
     lines.append(
         "| dbt nodes executed | "
         + " | ".join(str(p.dbt.get("nodes", 0)) for _, p in runs)
@@ -289,6 +341,27 @@ def _gate_lines(r: ScaleResult) -> list[str]:
             lines.append(f"- mismatch: {m}")
     for f in r.failures:
         lines.append(f"- failure: {f}")
+    return lines
+
+
+def _worker_lines(r: ScaleResult) -> list[str]:
+    w = r.worker
+    if w is None:
+        return []
+    inc = ""
+    if w.incremental and w.incremental.success and w.full.success:
+        pct = 100 * w.incremental.seconds / w.full.seconds
+        inc = f", +1 % {w.incremental.seconds:,.1f} s = **{pct:.1f} %** of its full run"
+    state = "PASSED" if w.ok else "**FAILED**"
+    served = "every run served by the worker" if w.served else "**a run was not served by it**"
+    lines = [
+        f"Through a resident `cxwh worker` (a second data directory, the same two deliveries; "
+        f"the worker was ready {w.ready_seconds:,.1f} s after `cxwh worker --detach`, paid "
+        f"once): full {w.full.seconds:,.1f} s{inc}; {served}; worker peak RSS "
+        f"{fmt_bytes(w.peak_rss)}. Check {state}: its marts equal the cold runs' on "
+        f"{w.cells:,} cells (n, n_positive, score, is_suppressed)."
+    ]
+    lines += [f"- worker mismatch: {x}" for x in w.mismatches[:20]]
     return lines
 
 
@@ -343,6 +416,7 @@ def scale_section(r: ScaleResult) -> str:
             f"Record ids colliding with the first delivery: {coll}."
         )
     lines += _gate_lines(r)
+    lines += _worker_lines(r)
     lines += _spark_lines(r)
     lines.append("")
     if r.dashboard:

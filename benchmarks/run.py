@@ -35,6 +35,7 @@ from benchmarks.report import (
     PipelineRun,
     ScaleResult,
     SparkRun,
+    WorkerRuns,
     chart_svg,
     prepend,
     run_section,
@@ -217,6 +218,48 @@ def deliver_increment(tag: str, work: Path, n: int, seed: int, res: ScaleResult)
     shutil.rmtree(incoming, ignore_errors=True)
 
 
+def _worker_peak_rss(pid: int) -> int:
+    """A process's own peak resident set (VmHWM), in bytes; 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def run_worker(tag: str, work: Path, wdir: Path, inc: int, seed: int) -> WorkerRuns:
+    """The scale's two deliveries again, in `wdir` (its landing zone a copy of the first
+    delivery), through a resident `cxwh worker`; its marts checked against `work`'s."""
+    env = {**PATH_ENV, "CX_DATA_DIR": str(wdir)}
+    (wdir / "logs").mkdir(parents=True, exist_ok=True)
+    ready = run_measured(_cxwh("worker", "--detach", "--idle-minutes", "30"), env=env,
+                         log=wdir / "logs" / "worker-start.log")  # fmt: skip
+    _measured(tag, "cxwh worker --detach", ready)
+    pids = []
+    try:
+        full, data = _run_with_summary(tag, wdir, "worker-full")
+        pids.append(data.get("worker_pid"))
+        w = WorkerRuns(full, ready_seconds=ready.seconds)
+        if full.success:
+            deliver_increment(tag, wdir, inc, seed, ScaleResult(tag, 0, ready, full))
+            w.incremental, data = _run_with_summary(tag, wdir, "worker-incremental")
+            pids.append(data.get("worker_pid"))
+        w.served = all(pids) and len(set(pids)) == 1
+        w.peak_rss = _worker_peak_rss(pids[0]) if pids[0] else 0
+    finally:
+        run_measured(_cxwh("worker", "--stop"), env=env, log=wdir / "logs" / "worker-stop.log")
+    if w.full.success and (w.incremental is None or w.incremental.success):
+        w.cells, w.mismatches = compare(
+            {"cold runs": mart_scores(work), "worker": mart_scores(wdir)}
+        )
+    say(tag, f"worker: full {w.full.seconds:,.1f} s"
+             + (f", +1 % {w.incremental.seconds:,.1f} s" if w.incremental else "")
+             + f"; served {w.served}; {w.cells} cells compared, {len(w.mismatches)} differ")  # fmt: skip
+    return w
+
+
 def _pipeline(tag: str, work: Path, name: str) -> tuple[Measured, dict]:
     summary = work / f"{name}-summary.json"
     m = run_measured(_cxwh("pipeline", "--summary-json", str(summary)),
@@ -285,11 +328,16 @@ def gate(tag: str, work: Path, name: str, run: PipelineRun) -> Gate:
 
 
 def _run(tag: str, work: Path, name: str) -> PipelineRun:
+    return _run_with_summary(tag, work, name)[0]
+
+
+def _run_with_summary(tag: str, work: Path, name: str) -> tuple[PipelineRun, dict]:
     m, summary = _pipeline(tag, work, name)
     dbt = summary.get("dbt") or {}
     say(tag, f"  dbt: {dbt.get('nodes', 0)} nodes {dbt.get('by_kind', {})}")
-    return PipelineRun(m, bool(m.ok and summary.get("success")),
-                       summary.get("step_seconds", {}), dbt)  # fmt: skip
+    run = PipelineRun(m, bool(m.ok and summary.get("success")),
+                      summary.get("step_seconds", {}), dbt)  # fmt: skip
+    return run, summary
 
 
 def spark_scores(data_dir: Path) -> dict[tuple, Cell]:
@@ -322,10 +370,14 @@ def run_spark(tag: str, work: Path) -> SparkRun:
     return sp
 
 
-def run_scale(n: int, root: Path, seed: int, runs: int, spark: bool = False) -> ScaleResult:
+def run_scale(
+    n: int, root: Path, seed: int, runs: int, spark: bool = False, worker: bool = False
+) -> ScaleResult:
     tag = label(n)
     work = root / tag
+    wdir = root / f"{tag}-worker"
     shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(wdir, ignore_errors=True)
     (work / "logs").mkdir(parents=True)
     gen = run_measured(_cxwh("generate", "--responses", str(n), "--seed", str(seed), "--out",
                              str(work / "landing"), "--quiet"), log=work / "logs" / "generate.log")  # fmt: skip
@@ -340,6 +392,8 @@ def run_scale(n: int, root: Path, seed: int, runs: int, spark: bool = False) -> 
         res.spark = run_spark(tag, work)
 
     inc = max(n // 100, MIN_INCREMENT)
+    if worker:  # the first delivery as it landed (mtimes kept: they are the delivery order)
+        shutil.copytree(work / "landing", wdir / "landing")
     deliver_increment(tag, work, inc, seed + 1, res)
     res.inc_responses = inc
     res.incremental = _run(tag, work, "incremental")
@@ -356,6 +410,9 @@ def run_scale(n: int, root: Path, seed: int, runs: int, spark: bool = False) -> 
     res.rerun = _run(tag, work, "nothing-new")
     if not res.rerun.success:
         res.failures.append("the run with nothing new failed")
+    if worker and res.incremental.success:
+        res.worker = run_worker(tag, work, wdir, inc, seed + 1)
+        shutil.rmtree(wdir, ignore_errors=True)
 
     out = work / "dashboard.json"
     dash = run_measured([PY, "-m", "benchmarks.dashboard", str(out), str(runs)],
@@ -429,15 +486,25 @@ def main(argv: list[str] | None = None) -> int:
         "spark`, compared with DuckDB cell by cell (default 1m; 'none' for none; needs "
         "pip install '.[spark]')",
     )
+    ap.add_argument(
+        "--worker",
+        default="20k,100k,1m",
+        help="scales (of --scales) whose two deliveries are run again through a resident "
+        "`cxwh worker`, in a second data directory, and checked against the first "
+        "(default 20k,100k,1m; 'none' for none)",
+    )
     ap.add_argument("--note", default="", help="a line about the conditions, added to results.md")
     args = ap.parse_args(argv)  # fmt: skip
     scales = [parse_scale(s) for s in args.scales.split(",") if s.strip()]
     spark = {parse_scale(s) for s in args.spark.split(",") if s.strip() and s != "none"}
+    worker = {parse_scale(s) for s in args.worker.split(",") if s.strip() and s != "none"}
     started = datetime.now(UTC)
     results = []
     for n in scales:
         t0 = time.perf_counter()
-        results.append(run_scale(n, args.workdir, args.seed, args.dashboard_runs, n in spark))
+        results.append(
+            run_scale(n, args.workdir, args.seed, args.dashboard_runs, n in spark, n in worker)
+        )
         say(label(n), f"scale done in {time.perf_counter() - t0:,.0f} s")
         if not args.keep:
             shutil.rmtree(args.workdir / label(n), ignore_errors=True)

@@ -23,7 +23,14 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pipeline(args: argparse.Namespace) -> int:
+def _pipeline(args: argparse.Namespace, worker_pid: int | None = None) -> int:
+    if worker_pid is None and not args.no_worker and args.engine == "duckdb":
+        # A resident `cxwh worker` for this data directory runs it without start-up.
+        from dagster_project.cli.worker import delegate
+
+        code = delegate(args.argv, args.wait)
+        if code is not None:
+            return code
     from dagster_project.cli.pipeline import run_pipeline
 
     return run_pipeline(
@@ -32,7 +39,25 @@ def _pipeline(args: argparse.Namespace) -> int:
         wait_seconds=args.wait,
         force=args.force,
         engine=args.engine,
+        worker_pid=worker_pid,
     )
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from dagster_project.cli import worker
+
+    try:
+        minutes = worker.idle_minutes_default() if args.idle_minutes is None else args.idle_minutes
+    except worker.WorkerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.stop:
+        return worker.stop()
+    if args.status:
+        return worker.status()
+    if args.detach:
+        return worker.start_detached(minutes)
+    return worker.serve(minutes)
 
 
 def _dashboard(args: argparse.Namespace) -> int:
@@ -171,7 +196,39 @@ def build_parser() -> argparse.ArgumentParser:
         "Parquet, dbt build with every data and unit test on a local SparkSession; the "
         "marts are Parquet tables under $CX_DATA_DIR/lake/; needs pip install '.[spark]')",
     )
+    pipe.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="run in this process even when a `cxwh worker` serves this data directory",
+    )
     pipe.set_defaults(func=_pipeline)
+
+    work = sub.add_parser(
+        "worker",
+        help="a resident process that runs `cxwh pipeline` for $CX_DATA_DIR without "
+        "start-up (imports, Dagster, the dbt manifest loaded once)",
+        description="Serve `cxwh pipeline` for $CX_DATA_DIR from a resident process: each "
+        "run skips the ~4-5 s of start-up a new process pays. `cxwh pipeline` uses the "
+        "worker when one serves its data directory with the same code and settings, and "
+        "runs in its own process otherwise. See docs/worker.md.",
+    )
+    action = work.add_mutually_exclusive_group()
+    action.add_argument(
+        "--detach", action="store_true", help="start it in the background and return once ready"
+    )
+    action.add_argument("--stop", action="store_true", help="stop the worker of $CX_DATA_DIR")
+    action.add_argument(
+        "--status", action="store_true", help="say whether a worker serves $CX_DATA_DIR"
+    )
+    work.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=None,
+        metavar="MINUTES",
+        help="exit after this long without a request (default $CX_WORKER_IDLE_MINUTES or "
+        "60; 0 never)",
+    )
+    work.set_defaults(func=_worker)
 
     port, address = dashboard_server()
     dash = sub.add_parser(
@@ -214,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -208,8 +208,10 @@ def run_pipeline(
     wait_seconds: float = 0.0,
     force: bool = False,
     engine: str = "duckdb",
+    worker_pid: int | None = None,
 ) -> int:
-    """`cxwh pipeline`; 0 on success, 1 on failure, EXIT_LOCKED if another run holds the lock."""
+    """`cxwh pipeline`; 0 on success, 1 on failure, EXIT_LOCKED if another run holds the lock.
+    `worker_pid`: the resident worker running it (cli/worker.py), recorded in the summary."""
     if engine == "spark" and (problem := spark_missing()):
         print(f"error: {problem}", file=sys.stderr)
         return 2
@@ -242,9 +244,9 @@ def run_pipeline(
             spark = engine == "spark"
             reason = None if force or skip_dbt or spark else nothing_new(settings)
             if reason is not None:
-                code = _report_nothing_new(settings, reason, summary_json, start)
+                code = _report_nothing_new(settings, reason, summary_json, start, worker_pid)
                 return code or _deliver_waiting_alerts(settings)
-            return _run_locked(settings, skip_dbt, summary_json, engine)
+            return _run_locked(settings, skip_dbt, summary_json, engine, worker_pid)
     except PipelineLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -336,7 +338,11 @@ def _deliver_waiting_alerts(settings: Settings, defs=None, instance=None) -> int
 
 
 def _report_nothing_new(
-    settings: Settings, reason: str, summary_json: str | None, start: float
+    settings: Settings,
+    reason: str,
+    summary_json: str | None,
+    start: float,
+    worker_pid: int | None = None,
 ) -> int:
     from dagster_project.core.publish import current_snapshot
 
@@ -359,6 +365,7 @@ def _report_nothing_new(
             "checks_failed": 0,
             "checks_warned": 0,
             "files": [],
+            "worker_pid": worker_pid,
         }
         with open(summary_json, "w") as fh:
             json.dump(summary, fh, indent=2)
@@ -366,7 +373,11 @@ def _report_nothing_new(
 
 
 def _run_locked(
-    settings: Settings, skip_dbt: bool, summary_json: str | None, engine: str = "duckdb"
+    settings: Settings,
+    skip_dbt: bool,
+    summary_json: str | None,
+    engine: str = "duckdb",
+    worker_pid: int | None = None,
 ) -> int:
     settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     from dagster_project.cli.instance import instance as dagster_instance
@@ -403,6 +414,7 @@ def _run_locked(
         _print_failures(result)
     elapsed = time.perf_counter() - start
     summary = _print_summary(result, instance, settings, since, elapsed, engine)
+    summary["worker_pid"] = worker_pid
     if summary_json:
         with open(summary_json, "w") as fh:
             json.dump(summary, fh, indent=2, default=str)

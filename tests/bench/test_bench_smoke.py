@@ -44,7 +44,7 @@ def bench(tmp_path_factory):
     out = tmp / "results.md"
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--scales", "2000", "--out", str(out),
-         "--workdir", str(tmp / "work"), "--dashboard-runs", "2"],
+         "--workdir", str(tmp / "work"), "--dashboard-runs", "2", "--worker", "2000"],
         cwd=ROOT, capture_output=True, text=True, timeout=1800,
     )  # fmt: skip
     return proc, out
@@ -100,6 +100,19 @@ def test_the_results_table_has_every_phase_of_every_run(bench):
     assert re.search(
         r"- full run: [0-9]+ nodes \(.*[0-9]+ models, [0-9]+ seeds, [0-9]+ tests\)", text
     )
+
+
+@pytest.mark.slow
+def test_the_runs_through_a_resident_worker_are_measured_and_checked(bench):
+    _, out = bench
+    text = out.read_text()
+    full, inc, _, x_floor, x_pandas = phase_rows(text)["**pipeline through `cxwh worker`** (wall)"]
+    assert re.fullmatch(NUMBER, full) and re.fullmatch(NUMBER, inc), (full, inc)
+    assert re.fullmatch(RATIO, x_floor) and re.fullmatch(RATIO, x_pandas)
+    line = next(ln for ln in text.splitlines() if ln.startswith("Through a resident `cxwh worker`"))
+    assert "every run served by the worker" in line, line
+    assert re.search(r"Check PASSED: its marts equal the cold runs' on [1-9][0-9,]* cells", line)
+    assert "| 1M, 10M: +1 % run ≤ 10 % of the full run (through `cxwh worker`) |" in text
 
 
 @pytest.mark.slow
