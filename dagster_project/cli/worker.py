@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import json
 import os
+import signal
 import socket
 import sys
 import tempfile
@@ -46,6 +47,14 @@ _SKIP_DIRS = {"target", "logs", "dbt_packages", "__pycache__", ".user.yml"}
 
 class WorkerError(RuntimeError):
     """The worker could not start, or did not answer; the message says what to do."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM: end the worker (and a run in progress, as Ctrl-C would) and clean up."""
+
+
+def _terminate(signum, frame) -> None:
+    raise _Terminated
 
 
 def socket_path(data_dir: Path | None = None) -> Path:
@@ -227,21 +236,22 @@ def delegate(argv: list[str], wait_seconds: float) -> int | None:
 
 
 def _lock_is_held(settings) -> bool:
-    import fcntl
+    """Whether a live process holds the pipeline lock, read from its description (taking
+    the lock, even shared, could make another process's attempt fail). A description
+    left by a dead process reads as free; one whose pid was reused reads as held, and
+    the run then happens in this process, where the lock itself decides."""
+    from dagster_project.core.lock import lock_path, read_holder
 
-    from dagster_project.core.lock import lock_path
-
-    path = lock_path(settings)
-    if not path.exists():
+    holder = read_holder(lock_path(settings))
+    if holder is None or not holder.pid:
         return False
-    fd = os.open(path, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
         return True
-    finally:
-        os.close(fd)  # closing releases a lock taken here
-    return False
+    return True
 
 
 # --- the worker ---------------------------------------------------------------------------
@@ -299,9 +309,9 @@ def _serve_pipeline(conn: socket.socket, msg: dict) -> int:
                 return 2
             print(f"cxwh pipeline: served by the resident worker (pid {os.getpid()}).")
             return int(args.func(args, worker_pid=os.getpid()) or 0)
-        except SystemExit as exc:  # argparse's usage errors
+        except SystemExit as exc:  # argparse's usage errors, a bad setting
             return exc.code if isinstance(exc.code, int) else 2
-        except BaseException:  # the run's own error, as an in-process run would show it
+        except Exception:  # the run's own error, as an in-process run would show it
             import traceback
 
             traceback.print_exc()
@@ -318,6 +328,7 @@ def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
               "`cxwh worker --stop` ends it.", file=sys.stderr)  # fmt: skip
         return 1
     mine = identity()  # before anything runs: runs set absolute paths in the environment
+    signal.signal(signal.SIGTERM, _terminate)
     started = time.perf_counter()
     _warm_up()
     path.unlink(missing_ok=True)
@@ -350,6 +361,9 @@ def serve(idle_minutes: float = DEFAULT_IDLE_MINUTES) -> int:
                     return 0
                 if outcome == "ran":
                     runs += 1
+    except _Terminated:
+        _log("terminated (SIGTERM)")
+        return 0
     finally:
         server.close()
         path.unlink(missing_ok=True)

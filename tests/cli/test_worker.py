@@ -164,3 +164,26 @@ def test_stop_ends_the_worker(tmp_path):
     stop = cxwh(env, "worker", "--stop")
     assert stop.returncode == 0 and "Stopped the worker" in stop.stdout
     assert cxwh(env, "worker", "--status").returncode == 3
+
+
+def test_sigterm_ends_a_foreground_worker_and_removes_its_socket(tmp_path):
+    data = tmp_path / "data"
+    env = {**os.environ, "CX_DATA_DIR": str(data), "CX_WORKER_IDLE_MINUTES": "5"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dagster_project.cli.main", "worker"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    path = W.socket_path(data)
+    try:
+        for _ in range(300):
+            if status(env) is not None:
+                break
+            time.sleep(0.1)
+        assert status(env)["pid"] == proc.pid
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, out
+    assert "terminated (SIGTERM)" in out
+    assert not path.exists()
