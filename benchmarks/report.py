@@ -54,6 +54,7 @@ class Gate:
     compared: list[str] = field(default_factory=list)
     cells: int = 0
     mismatches: list[str] = field(default_factory=list)
+    suspects: int = 0  # responses the screening flags: counted back into the marts' cells
 
     @property
     def ok(self) -> bool:
@@ -335,7 +336,9 @@ def _gate_lines(r: ScaleResult) -> list[str]:
         lines.append(
             f"Correctness gate after the {g.name} run {state}: {g.cells:,} cells (service × FY "
             f"× quarter × channel incl. `all` × driver) compared, {' = '.join(g.compared)} on "
-            f"n, n_positive, score (to 0.00005) and is_suppressed.{why}"
+            f"n, n_positive, score (to 0.00005) and is_suppressed.{why} Suspect responses "
+            f"(screening, left out of the aggregates; the baselines do not screen) counted "
+            f"back into the marts' cells: {g.suspects:,}."
         )
         for m in g.mismatches[:20]:
             lines.append(f"- mismatch: {m}")

@@ -75,6 +75,7 @@ def fake_baselines(tmp_path, monkeypatch):
 
     monkeypatch.setattr(R, "_baseline", baseline)
     monkeypatch.setattr(R, "mart_scores", lambda work: {KEY: CELL})
+    monkeypatch.setattr(R, "suspect_responses", lambda work: 0)
     return outcome
 
 
@@ -126,3 +127,42 @@ def test_the_scale_passes_only_with_both_gates(tmp_path, fake_baselines):
     assert res.gate_ok
     res.failures.append("the run with nothing new failed")
     assert not res.gate_ok
+
+
+def test_suspect_responses_are_counted_back_before_comparing(tmp_path):
+    """The aggregates leave out a response the screening flags; the baselines do not
+    screen. The gate counts its answers back into its channel's cell and the `all`
+    cell (score and primary flag recomputed), and reports how many there were."""
+    import duckdb
+
+    published = tmp_path / "published"
+    published.mkdir()
+    (published / "CURRENT").write_text("snap.duckdb\n")
+    with duckdb.connect(str(published / "snap.duckdb")) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.agg_quarterly_service_scores as select * from (values "
+            "('SVC-1', 2026, 2, 'web', 'trust', 40, 30, 75.0, null, false), "
+            "('SVC-1', 2026, 2, 'all', 'trust', 40, 30, 75.0, null, false)) "
+            "as t(service_id, fiscal_year, fiscal_quarter, channel, driver, n, n_positive, "
+            "score, suppression_reason, is_suppressed)"
+        )
+        con.execute(
+            "create table marts.fct_response as select * from (values ('r1', false), "
+            "('r2', true)) as t(response_key, is_suspect)"
+        )
+        con.execute(
+            "create table marts.fct_transaction_feedback as select * from (values "
+            "('r1', 'SVC-1', 2026, 2, 'web', 'trust', true), "
+            "('r2', 'SVC-1', 2026, 2, 'web', 'trust', false), "
+            "('r2', 'SVC-1', 2026, 2, 'web', 'ease', true)) as t(response_key, service_id, "
+            "fiscal_year, fiscal_quarter, channel, driver, is_positive)"
+        )
+    cells = R.mart_scores(tmp_path)
+    assert cells[KEY] == (41, 30, 100 * 30 / 41, False)
+    assert cells[("SVC-1", 2026, 2, "all", "trust")] == (41, 30, 100 * 30 / 41, False)
+    # a cell the aggregates did not have at all: one answer, below the reporting minimum
+    assert cells[("SVC-1", 2026, 2, "web", "ease")] == (1, 1, 100.0, True)
+    assert R.suspect_responses(tmp_path) == 1
+    # between engines (both screen) nothing is counted back
+    assert R.mart_scores(tmp_path, primary_only=False)[KEY] == (40, 30, 75.0, False)
