@@ -256,7 +256,10 @@ where rn = 1
 {%- set state = bookkeeping_relation('screening_state') %}
 {%- set since = screening_batch_since() %}
 {{ create_bookkeeping_schema() }};
-create table if not exists {{ state }} (rules_digest varchar, screened_at timestamptz);
+create table if not exists {{ state }} (
+    rules_digest varchar, screened_at timestamptz, batch_since timestamptz
+);
+alter table {{ state }} add column if not exists batch_since timestamptz;
 create table if not exists {{ screening_changes_relation() }} (
     response_key varchar, case_id varchar, customer_key varchar, service_id varchar,
     fiscal_year integer, fiscal_quarter integer, changed_at timestamptz
@@ -306,7 +309,7 @@ set
 from _screening_changes as changes
 where responses.response_key = changes.response_key;
 delete from {{ state }};
-insert into {{ state }} select ({{ screening_rules_digest() }}), now();
+insert into {{ state }} select ({{ screening_rules_digest() }}), now(), {{ since }};
 drop table _screening_changes
     {%- endif %}
 {%- endmacro %}

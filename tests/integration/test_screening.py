@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from dagster_project.core.publish import current_snapshot
 from dagster_project.core.settings import get_settings
 from dagster_project.core.warehouse import open_warehouse
 from dagster_project.defs.assets.export import write_export
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
+from dbt_runner import run_dbt  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -156,7 +160,7 @@ def test_a_later_delivery_changes_an_earlier_responses_flag(landing):
     """C-1's same answer, delivered now but sent two minutes before A-1: A-1 becomes the
     repeat. The trust cell keeps 32 answers (A-0 in, A-1 out), the relationship mart
     counts C-1's one genuine answer, and the stored flags equal a fresh screening of
-    every response (assert_screening_flags_current ran in the build)."""
+    every response (test_the_stored_flags_equal_a_fresh_screening_of_every_response)."""
     latest = max(p.stat().st_mtime for p in landing.landing_dir.rglob("*") if p.is_file())
     _deliver(landing.landing_dir / "agency_api" / "api2.jsonl",
              _api("A-0", "C-1", "2025-05-12T09:58:00Z", "4", "Quick and clear."),
@@ -177,3 +181,26 @@ def test_a_later_delivery_changes_an_earlier_responses_flag(landing):
         ).fetchone()[0]
     assert changed == 1  # A-1's flag changed: its customer's marts were rebuilt
     assert trust_n == 1
+
+
+def test_the_stored_flags_equal_a_fresh_screening_of_every_response(landing):
+    """After the later delivery changed a flag: with full_tests the check screens every
+    response afresh and agrees with what the post-hooks stored; on its own it checks
+    that the last screening was of the latest batch with the current rules, and fails
+    when it was not."""
+    full = run_dbt(landing.data_dir, "test",
+                   ["assert_screening_flags_current", "--vars", "{full_tests: true}"])  # fmt: skip
+    assert full.returncode == 0, full.output[-3000:]
+    assert run_dbt(landing.data_dir, "test", ["assert_screening_flags_current"]).returncode == 0
+    state = "marts_db.intermediate.screening_state"
+    with open_warehouse(landing.data_dir, read_only=False) as con:
+        kept = con.execute(f"select * from {state}").fetchall()
+        con.execute(f"update {state} set batch_since = batch_since - interval 1 day")
+    try:
+        stale = run_dbt(landing.data_dir, "test", ["assert_screening_flags_current"])
+        assert stale.returncode != 0
+        assert "assert_screening_flags_current" in stale.output
+    finally:
+        with open_warehouse(landing.data_dir, read_only=False) as con:
+            con.execute(f"delete from {state}")
+            con.executemany(f"insert into {state} values (?, ?, ?)", kept)
