@@ -15,9 +15,9 @@
 -- downstream of fct_response: 8.8 s of a 1 % run at 10M, on the critical path. That
 -- the scope misses nothing is shown by tests/integration/test_incremental_marts.py
 -- (incremental flags equal a full rebuild's) and by the full_tests run.
-{%- set full = var('full_tests', false) %}
+{% set full = var('full_tests', false) %}
 
-{%- if full %}
+{% if full %}
 
 with
 
@@ -57,31 +57,31 @@ where
     kept.suspect_rule is distinct from screened.suspect_rule
     or kept.suspect_reason is distinct from screened.suspect_reason
 
-{%- elif builds_incrementally() %}
+{% elif builds_incrementally() %}
 
--- no row: fct_response's last build did not screen its batch with the current rules
-select
-    cast(null as {{ dbt.type_string() }}) as response_key,
-    'screening_state' as kept_rule,
-    cast(null as {{ dbt.type_string() }}) as screened_rule,
-    'the last screening was not of the latest batch, or used other rules' as kept_reason,
-    cast(null as {{ dbt.type_string() }}) as screened_reason
-where not exists (
-    select 1 from {{ bookkeeping_relation('screening_state') }} as state
-    where
-        state.batch_since is not distinct from {{ screening_batch_since() }}
-        and state.rules_digest = ({{ screening_rules_digest() }})
-)
+    -- no row: fct_response's last build did not screen its batch with the current rules
+    select
+        cast(null as {{ dbt.type_string() }}) as response_key,
+        'screening_state' as kept_rule,
+        cast(null as {{ dbt.type_string() }}) as screened_rule,
+        'the last screening was not of the latest batch, or used other rules' as kept_reason,
+        cast(null as {{ dbt.type_string() }}) as screened_reason
+    where not exists (
+        select 1 from {{ bookkeeping_relation('screening_state') }} as state
+        where
+            state.batch_since is not distinct from {{ screening_batch_since() }}
+            and state.rules_digest = ({{ screening_rules_digest() }})
+    )
 
-{%- else %}
+{% else %}
 
--- a full rebuild every build (Spark): screened by the macro in fct_response's select
-select
-    cast(null as {{ dbt.type_string() }}) as response_key,
-    cast(null as {{ dbt.type_string() }}) as kept_rule,
-    cast(null as {{ dbt.type_string() }}) as screened_rule,
-    cast(null as {{ dbt.type_string() }}) as kept_reason,
-    cast(null as {{ dbt.type_string() }}) as screened_reason
-where false
+    -- a full rebuild every build (Spark): screened by the macro in fct_response's select
+    select
+        cast(null as {{ dbt.type_string() }}) as response_key,
+        cast(null as {{ dbt.type_string() }}) as kept_rule,
+        cast(null as {{ dbt.type_string() }}) as screened_rule,
+        cast(null as {{ dbt.type_string() }}) as kept_reason,
+        cast(null as {{ dbt.type_string() }}) as screened_reason
+    where false
 
-{%- endif %}
+{% endif %}

@@ -1,0 +1,1 @@
+"""The Streamlit dashboard over the published read-only snapshot of the marts."""

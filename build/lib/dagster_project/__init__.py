@@ -1,0 +1,1 @@
+"""The federal CX warehouse: Dagster ingestion, dbt transformation, publishing."""

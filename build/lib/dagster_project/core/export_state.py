@@ -1,0 +1,63 @@
+"""Whether the OMB export of a quarter is current, and which quarters have responses.
+
+Plain DuckDB and files (no Dagster): `cxwh pipeline` asks before it starts a run, the
+quarterly schedule and the export asset ask too.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from dagster_project.core.build_state import build_fingerprint
+from dagster_project.core.settings import Settings
+from dagster_project.core.warehouse import WarehouseLockedError, connect_warehouse
+
+
+class ExportError(RuntimeError):
+    """The export cannot be written; the message says why and what to do."""
+
+
+def export_is_current(fiscal_year: int, fiscal_quarter: int, settings: Settings) -> bool:
+    """Whether the quarter's export was written from the warehouse's current build."""
+    manifest = settings.exports_dir / f"FY{fiscal_year}-Q{fiscal_quarter}" / "manifest.json"
+    try:
+        source = json.loads(manifest.read_text()).get("source", {})
+    except (OSError, ValueError):
+        return False
+    current = build_fingerprint(settings)
+    return current is not None and source.get("build") == current
+
+
+def open_warehouse_for_export(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only; ExportError (saying what to do) when it is missing or
+    being written."""
+    path = settings.warehouse_path
+    if not path.exists():
+        raise ExportError(f"no warehouse at {path}: run `cxwh pipeline` first")
+    try:
+        return connect_warehouse(settings, read_only=True, wait_seconds=0)
+    # locked by another process, or open for writing in this one (an in-process run)
+    except (WarehouseLockedError, duckdb.ConnectionException) as exc:
+        raise ExportError(
+            f"the warehouse {path} is locked by a running pipeline (it is being written); "
+            "retry the export after the pipeline finishes"
+        ) from exc
+
+
+def quarters_with_responses(settings: Settings) -> list[tuple[int, int]]:
+    """(fiscal year, quarter) pairs the OMB views have responses for, oldest first."""
+    con = open_warehouse_for_export(settings)
+    try:
+        return [
+            (int(y), int(q))
+            for y, q in con.execute(
+                "select fiscal_year, fiscal_quarter from marts.fct_omb_survey_responses "
+                "group by all order by all"
+            ).fetchall()
+        ]
+    except duckdb.CatalogException:
+        return []
+    finally:
+        con.close()

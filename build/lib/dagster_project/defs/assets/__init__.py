@@ -1,0 +1,1 @@
+"""Dagster assets: ingest (raw.*), dbt models, publish and export."""
