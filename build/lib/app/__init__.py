@@ -1,1 +1,0 @@
-"""The Streamlit dashboard over the published read-only snapshot of the marts."""

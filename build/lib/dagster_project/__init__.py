@@ -1,1 +1,0 @@
-"""The federal CX warehouse: Dagster ingestion, dbt transformation, publishing."""

@@ -1,1 +1,0 @@
-"""Dagster assets: ingest (raw.*), dbt models, publish and export."""
