@@ -52,16 +52,45 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- dbt's default plus: a test on an incremental model reads only its latest batch. -#}
+{#- A view over an incremental fact's rows (meta `tests_rows_of: <fact>`, with the fact's
+    _loaded_at): its tests read the rows of the fact's latest batch. The batch's start is
+    read when the test runs and written into the filter as a constant, which DuckDB
+    pushes below the view's aggregates (a subquery there is not: at 10M, 5.0 s against
+    2.4 s for the OMB responses' rules). -#}
+{% macro recent_rows_constant_filter(model_name) -%}
+    {%- set batches = adapter.get_relation(
+        database=marts_database(), schema='intermediate', identifier='incremental_batches'
+    ) if execute and builds_incrementally() else none -%}
+    {%- if var('full_tests', false) or flags.FULL_REFRESH or not builds_incrementally()
+        or batches is none -%}
+        1 = 1
+    {%- else -%}
+        {%- set found = run_query(
+            "select cast(max(batch_since) as varchar) from " ~ batches
+            ~ " where model = '" ~ model_name ~ "'"
+        ) -%}
+        {%- set since = found.columns[0].values()[0] -%}
+        {%- if since is none -%}
+        1 = 1
+        {%- else -%}
+        _loaded_at > cast('{{ since }}' as timestamp with time zone)
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- dbt's default plus: a test on an incremental model reads only its latest batch, and so
+    does a test on a view that declares whose rows it shows (meta tests_rows_of). -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
-    {%- set ns = namespace(incremental=false) -%}
+    {%- set ns = namespace(incremental=false, rows_of=none) -%}
     {%- if execute and relation.identifier is not none -%}
         {%- for node in graph.nodes.values() -%}
             {%- if node.resource_type == 'model' and node.alias == relation.identifier
-                and node.schema == relation.schema
-                and node.config.materialized == 'incremental' -%}
-                {%- set ns.incremental = true -%}
+                and node.schema == relation.schema -%}
+                {%- if node.config.materialized == 'incremental' -%}
+                    {%- set ns.incremental = true -%}
+                {%- endif -%}
+                {%- set ns.rows_of = (node.config.meta or {}).get('tests_rows_of') -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
@@ -69,6 +98,8 @@
     {%- if where -%}{%- do conditions.append('(' ~ where ~ ')') -%}{%- endif -%}
     {%- if ns.incremental -%}
         {%- do conditions.append(recent_rows_filter(relation.identifier)) -%}
+    {%- elif ns.rows_of -%}
+        {%- do conditions.append(recent_rows_constant_filter(ns.rows_of)) -%}
     {%- endif -%}
     {%- if conditions -%}
         {%- set filtered -%}

@@ -81,7 +81,8 @@ select
             ) as {{ sign }}_{{ d }},
         {%- endfor %}
     {%- endfor %}
-    responses.comment as question_4
+    responses.comment as question_4,
+    responses._loaded_at
 from responses
 left join per_response
     on

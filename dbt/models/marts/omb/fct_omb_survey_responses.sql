@@ -32,6 +32,7 @@ select
     end as transaction_point,
     responses.survey_type,
     responses.touchpoint,
-    responses.comment
+    responses.comment,
+    responses._loaded_at
 from responses
 left join channels on responses.channel = channels.channel
