@@ -156,3 +156,55 @@ def test_reconciliations_after_an_increment_check_its_batch(built_warehouse, tmp
         "assert_every_raw_response_in_fct_response": 2,
         "assert_every_raw_answer_in_fct_transaction_feedback": 1,
     }, run.output[-3000:]
+
+
+OMB_RULES = ["fct_omb_survey_responses_rules", "fct_omb_cx_responses_rules"]
+
+
+def failed(run) -> list[str]:
+    """The tests that failed; a test that could not run fails this test."""
+    assert "error" not in run.statuses.values(), run.output[-3000:]
+    return sorted(uid.split(".")[2] for uid, n in run.failures.items() if n)
+
+
+def test_the_omb_views_rules_read_the_latest_batch(built_warehouse, tmp_path):
+    """The OMB views declare whose rows they show (meta tests_rows_of: fct_response):
+    after an increment their rules read the responses of fct_response's latest batch.
+    A response from an earlier batch given a channel with no Touchpoints name breaks
+    the views' not-null rule without failing them (it was checked when it loaded; a
+    full_tests run still finds it); the same in a batch response fails both."""
+    for name in ("warehouse.duckdb", "marts_db.duckdb"):
+        shutil.copy(built_warehouse.data_dir / name, tmp_path / name)
+    views = run_dbt(tmp_path, "run", ["fct_omb_survey_responses", "fct_omb_cx_responses"])
+    assert views.returncode == 0, views.output[-3000:]
+    with open_warehouse(tmp_path, read_only=False) as con:
+        since = con.execute(
+            "select batch_since from marts_db.intermediate.incremental_batches "
+            "where model = 'fct_response'"
+        ).fetchone()[0]
+        assert since is not None  # the build above was incremental
+        earlier, in_batch = (
+            con.execute(
+                f"select min(response_key) from marts.fct_response where not is_suspect "
+                f"and _loaded_at {op} ?",
+                [since],
+            ).fetchone()[0]
+            for op in ("<=", ">")
+        )
+        assert earlier and in_batch
+        con.execute(
+            "update marts.fct_response set channel = 'carrier_pigeon' where response_key = ?",
+            [earlier],
+        )
+    assert failed(run_dbt(tmp_path, "test", OMB_RULES)) == []
+    full = run_dbt(tmp_path, "test", [*OMB_RULES, "--vars", "{full_tests: true}"])
+    assert failed(full) == sorted(OMB_RULES), full.output[-3000:]
+    with open_warehouse(tmp_path, read_only=False) as con:
+        con.execute(
+            "update marts.fct_response set channel = 'carrier_pigeon' where response_key = ?",
+            [in_batch],
+        )
+    batch = run_dbt(tmp_path, "test", OMB_RULES)
+    assert sorted(uid.split(".")[2] for uid in batch.failures) == sorted(OMB_RULES), batch.output[
+        -3000:
+    ]
