@@ -1,20 +1,26 @@
 {#-
     Suspect-response screening (docs/screening.md, seed screening_rules).
 
-    screening_flags(responses): one row per response of `responses` that a rule flags,
-    with the first rule that flags it (duplicate_answers, then submission_burst, then
-    url_spam) and the reason in plain words (no personal data). `responses` needs
-    response_key, service_id, customer_key, page, submitted_at, fiscal_year,
-    fiscal_quarter, answers_signature and comment. Each rule reads only what it needs:
-    a customer's own responses (duplicates), one page's responses in one fiscal quarter
-    (bursts), the response itself (links) - so screening the customers and page-quarters
-    a batch touched gives the flags a full screening would.
+    screening_flags(responses, population): one row per response of `responses` that a
+    rule flags, with the first rule that flags it (duplicate_answers, then
+    submission_burst, then url_spam) and the reason in plain words (no personal data).
+    `responses` needs response_key, service_id, customer_key, page, submitted_at,
+    fiscal_year, fiscal_quarter, answers_signature and comment. Each rule reads only
+    what it needs: a customer's own responses (duplicates), the counts of one page's
+    windows and fiscal quarter (bursts), the response itself (links). With
+    `population` (every response, `responses` being some of them) those are read from
+    the population, so screening a few responses gives the flags a full screening
+    would give them; without it, `responses` is all there is.
 
     The view int_response_screening applies it to every response (its unit tests pin
     the rules); fct_response's post-hook screen_responses() applies it to what a batch
-    touched and stores the flags on the fact.
+    can have changed (screening_scope) and stores the flags on the fact.
 -#}
-{% macro screening_flags(responses) -%}
+{% macro screening_flags(responses, population=none) -%}
+{%- set scoped = population is not none %}
+{#- the population is read where it is needed, not through a CTE: DuckDB would
+    materialise a CTE read twice (every column of every response) -#}
+{%- set everyone = population if scoped else 'screened' %}
 with
 
 screened as (
@@ -23,21 +29,9 @@ screened as (
 
 ),
 
--- each service's rules: its own row of the seed where it has one, else the `*` row
 rules as (
 
-    select
-        services.service_id,
-        defaults.rule,
-        coalesce(own.is_enabled, defaults.is_enabled) as is_enabled,
-        coalesce(own.window_minutes, defaults.window_minutes) as window_minutes,
-        coalesce(own.min_count, defaults.min_count) as min_count,
-        coalesce(own.volume_ratio, defaults.volume_ratio) as volume_ratio
-    from {{ ref('services') }} as services
-    cross join {{ ref('screening_rules') }} as defaults
-    left join {{ ref('screening_rules') }} as own
-        on defaults.rule = own.rule and services.service_id = own.service_id
-    where defaults.service_id = '*'
+    {{ screening_rule_settings() }}
 
 ),
 
@@ -45,20 +39,27 @@ rules as (
 repeats as (
 
     select
-        screened.response_key,
-        screened.submitted_at,
+        everyone.response_key,
+        everyone.submitted_at,
         rules.window_minutes,
-        lag(screened.submitted_at) over (
-            partition by screened.customer_key, screened.service_id, screened.answers_signature
-            order by screened.submitted_at, screened.response_key
+        lag(everyone.submitted_at) over (
+            partition by everyone.customer_key, everyone.service_id, everyone.answers_signature
+            order by everyone.submitted_at, everyone.response_key
         ) as previous_at
-    from screened
+    from {{ everyone }} as everyone
     inner join rules
         on
-            screened.service_id = rules.service_id
+            everyone.service_id = rules.service_id
             and rules.rule = 'duplicate_answers'
             and rules.is_enabled
-    where screened.customer_key is not null and screened.answers_signature is not null
+    where
+        everyone.customer_key is not null
+        and everyone.answers_signature is not null
+        {%- if scoped %}
+        and everyone.customer_key in (
+            select screened.customer_key from screened where screened.customer_key is not null
+        )
+        {%- endif %}
 
 ),
 
@@ -76,12 +77,68 @@ duplicates as (
     where
         previous_at is not null
         and {{ minutes_between('previous_at', 'submitted_at') }} <= window_minutes
+        {%- if scoped %}
+        and response_key in (select screened.response_key from screened)
+        {%- endif %}
 
 ),
 
 -- submissions from one page per fixed window, on two grids half a window apart
 page_windows as (
 
+    select
+        everyone.response_key,
+        everyone.service_id,
+        everyone.page,
+        everyone.fiscal_year,
+        everyone.fiscal_quarter,
+        rules.window_minutes,
+        rules.min_count,
+        rules.volume_ratio,
+        floor({{ epoch_minutes('everyone.submitted_at') }} / rules.window_minutes) as grid_a,
+        floor({{ epoch_minutes('everyone.submitted_at') }} / rules.window_minutes + 0.5) as grid_b
+    from {{ everyone }} as everyone
+    inner join rules
+        on
+            everyone.service_id = rules.service_id
+            and rules.rule = 'submission_burst'
+            and rules.is_enabled
+    where
+        everyone.page is not null
+        {%- if scoped %}
+        and exists (
+            select 1 from screened
+            where
+                screened.page = everyone.page
+                and screened.service_id = everyone.service_id
+                and screened.fiscal_year = everyone.fiscal_year
+                and screened.fiscal_quarter = everyone.fiscal_quarter
+        )
+        {%- endif %}
+
+),
+
+-- the page's average per window over the whole fiscal quarter
+page_quarters as (
+
+    select
+        service_id,
+        page,
+        fiscal_year,
+        fiscal_quarter,
+        count(*) * max(window_minutes) / (1440.0 * (
+            {{ dbt.datediff(fiscal_quarter_start('fiscal_year', 'fiscal_quarter'),
+                            fiscal_quarter_end('fiscal_year', 'fiscal_quarter'), 'day') }} + 1
+        )) as mean_per_window
+    from page_windows
+    group by service_id, page, fiscal_year, fiscal_quarter
+
+),
+
+-- the responses being screened, with their windows
+candidates as (
+
+    {%- if scoped %}
     select
         screened.response_key,
         screened.service_id,
@@ -100,26 +157,78 @@ page_windows as (
             and rules.rule = 'submission_burst'
             and rules.is_enabled
     where screened.page is not null
+    {%- else %}
+    select * from page_windows
+    {%- endif %}
 
 ),
+
+{%- for grid in ['grid_a', 'grid_b'] %}
+
+    -- submissions per window of the {{ grid }} (GROUP BY, not a window function: no sort)
+    {{ grid }}_counts as (
+
+        select
+            windows.service_id,
+            windows.page,
+            windows.fiscal_year,
+            windows.fiscal_quarter,
+            windows.{{ grid }},
+            count(*) as n_{{ grid }}
+        from page_windows as windows
+        {%- if scoped %}
+        where exists (
+            select 1 from candidates
+            where
+                candidates.service_id = windows.service_id
+                and candidates.page = windows.page
+                and candidates.fiscal_year = windows.fiscal_year
+                and candidates.fiscal_quarter = windows.fiscal_quarter
+                and candidates.{{ grid }} = windows.{{ grid }}
+        )
+        {%- endif %}
+        group by
+            windows.service_id,
+            windows.page,
+            windows.fiscal_year,
+            windows.fiscal_quarter,
+            windows.{{ grid }}
+
+    ),
+
+{%- endfor %}
 
 page_volumes as (
 
     select
-        *,
-        count(*) over (
-            partition by service_id, page, fiscal_year, fiscal_quarter, grid_a
-        ) as n_grid_a,
-        count(*) over (
-            partition by service_id, page, fiscal_year, fiscal_quarter, grid_b
-        ) as n_grid_b,
-        -- the page's average per window over the whole fiscal quarter
-        count(*) over (partition by service_id, page, fiscal_year, fiscal_quarter)
-        * window_minutes / (1440.0 * (
-            {{ dbt.datediff(fiscal_quarter_start('fiscal_year', 'fiscal_quarter'),
-                            fiscal_quarter_end('fiscal_year', 'fiscal_quarter'), 'day') }} + 1
-        )) as mean_per_window
-    from page_windows
+        candidates.response_key,
+        candidates.window_minutes,
+        candidates.min_count,
+        candidates.volume_ratio,
+        counts_a.n_grid_a,
+        counts_b.n_grid_b,
+        page_quarters.mean_per_window
+    from candidates
+    inner join grid_a_counts as counts_a
+        on
+            candidates.service_id = counts_a.service_id
+            and candidates.page = counts_a.page
+            and candidates.fiscal_year = counts_a.fiscal_year
+            and candidates.fiscal_quarter = counts_a.fiscal_quarter
+            and candidates.grid_a = counts_a.grid_a
+    inner join grid_b_counts as counts_b
+        on
+            candidates.service_id = counts_b.service_id
+            and candidates.page = counts_b.page
+            and candidates.fiscal_year = counts_b.fiscal_year
+            and candidates.fiscal_quarter = counts_b.fiscal_quarter
+            and candidates.grid_b = counts_b.grid_b
+    inner join page_quarters
+        on
+            candidates.service_id = page_quarters.service_id
+            and candidates.page = page_quarters.page
+            and candidates.fiscal_year = page_quarters.fiscal_year
+            and candidates.fiscal_quarter = page_quarters.fiscal_quarter
 
 ),
 
@@ -196,6 +305,23 @@ from ranked
 where rn = 1
 {%- endmacro %}
 
+{#- Each service's screening rules: its own row of the seed where it has one, else the
+    `*` row. -#}
+{% macro screening_rule_settings() -%}
+    select
+        services.service_id,
+        defaults.rule,
+        coalesce(own.is_enabled, defaults.is_enabled) as is_enabled,
+        coalesce(own.window_minutes, defaults.window_minutes) as window_minutes,
+        coalesce(own.min_count, defaults.min_count) as min_count,
+        coalesce(own.volume_ratio, defaults.volume_ratio) as volume_ratio
+    from {{ ref('services') }} as services
+    cross join {{ ref('screening_rules') }} as defaults
+    left join {{ ref('screening_rules') }} as own
+        on defaults.rule = own.rule and services.service_id = own.service_id
+    where defaults.service_id = '*'
+{%- endmacro %}
+
 {#- Whole minutes from `earlier` to `later` (timestamps with time zone). -#}
 {% macro minutes_between(earlier, later) -%}
     {{ return(adapter.dispatch('minutes_between', 'cx_warehouse')(earlier, later)) }}
@@ -238,11 +364,12 @@ where rn = 1
 {%- endmacro %}
 
 {#-
-    post-hook of fct_response: screen what the batch touched and store the flags.
-    In scope (screening_scope): the batch's responses, every response of the customers
-    it touched (duplicates), and of the page x fiscal quarters it touched (bursts);
-    everything on a full build or when screening_rules changed since the last
-    screening. Flags
+    post-hook of fct_response: screen what the batch can have changed and store the
+    flags. In scope (screening_scope): the batch's responses, every response of the
+    customers it touched (duplicates), of the page windows it added to and the flagged
+    ones of its page x fiscal quarters (bursts); everything on a full build or when
+    screening_rules changed since the last screening. Their flags are computed from
+    every response (the counts of a window, the customer's earlier responses). Flags
     that change on responses of earlier batches are recorded in screening_changes, so
     the journey and relationship marts rebuild those cases and customers (as for a
     re-delivery); the quarterly score cells read the flags directly.
@@ -264,18 +391,21 @@ create table if not exists {{ screening_changes_relation() }} (
     response_key varchar, case_id varchar, customer_key varchar, service_id varchar,
     fiscal_year integer, fiscal_quarter integer, changed_at timestamptz
 );
+-- the scope once (the flags read it several times)
+create or replace temp table _screening_scope as
+{{ screening_scope(this, rules_changed=true) }};
 create or replace temp table _screening_changes as
 with
 
 scope as (
 
-    {{ screening_scope(this, rules_changed=true) }}
+    select * from _screening_scope
 
 ),
 
 flags as (
 
-    {{ screening_flags('scope') }}
+    {{ screening_flags('scope', population=this) }}
 
 )
 
@@ -310,7 +440,8 @@ from _screening_changes as changes
 where responses.response_key = changes.response_key;
 delete from {{ state }};
 insert into {{ state }} select ({{ screening_rules_digest() }}), now(), {{ since }};
-drop table _screening_changes
+drop table _screening_changes;
+drop table _screening_scope
     {%- endif %}
 {%- endmacro %}
 
@@ -322,18 +453,126 @@ drop table _screening_changes
 
 {#-
     The rows of `responses` (fct_response) whose flags the latest batch can have
-    changed: its own responses, every response of the customers it touched (or that a
-    re-delivery moved away from), and of the page x fiscal quarters it touched (or the
-    service-quarters a re-delivery left). Every row after a full build, with the
-    full_tests var, or (rules_changed) when screening_rules changed since the last
-    screening.
+    changed (their flags are then computed from every response: screening_flags'
+    population):
+    - its own responses, and every response of the customers it touched or that a
+      re-delivery moved away from (duplicates);
+    - every response in a page window it added to, on either grid (that window's count
+      went up), and the flagged responses of the page x fiscal quarters it added to
+      (their average per window went up, so a flag there can only go);
+    - every response of the service x fiscal quarters a re-delivery left (counts went
+      down: anything there can change).
+    Every row after a full build, with the full_tests var, or (rules_changed) when
+    screening_rules changed since the last screening.
 -#}
 {% macro screening_scope(responses, rules_changed=false) -%}
     {%- set since = screening_batch_since() %}
     {%- set everything = var('full_tests', false) or flags.FULL_REFRESH or not builds_incrementally() %}
+    {%- if everything %}
+    select * from {{ responses }}
+    {%- else %}
+    -- rows by DuckDB's rowid (this branch runs only where models build incrementally):
+    -- the final filter is a semi-join on an integer, half the time of one on the key
+    with
+
+    batch as (
+
+        select rowid as row_id, customer_key
+        from {{ responses }}
+        where _loaded_at > {{ since }}
+
+    ),
+
+    moved as (
+
+        select * from {{ replaced_responses_relation() }} where replaced_at > {{ since }}
+
+    ),
+
+    burst_rules as (
+
+        select settings.service_id, settings.window_minutes
+        from ({{ screening_rule_settings() }}) as settings
+        where settings.rule = 'submission_burst' and settings.is_enabled
+
+    ),
+
+    windowed as (
+
+        select
+            responses.rowid as row_id,
+            responses.service_id,
+            responses.page,
+            responses.fiscal_year,
+            responses.fiscal_quarter,
+            responses.is_suspect,
+            responses._loaded_at,
+            floor({{ epoch_minutes('responses.submitted_at') }} / burst_rules.window_minutes)
+                as grid_a,
+            floor({{ epoch_minutes('responses.submitted_at') }} / burst_rules.window_minutes + 0.5)
+                as grid_b
+        from {{ responses }} as responses
+        inner join burst_rules on responses.service_id = burst_rules.service_id
+        where responses.page is not null
+
+    ),
+
+    touched as (
+
+        select * from windowed where _loaded_at > {{ since }}
+
+    ),
+
+    in_scope as (
+
+        select batch.row_id from batch
+        union
+        select customers.rowid from {{ responses }} as customers
+        where customers.customer_key in (
+            select batch.customer_key from batch where batch.customer_key is not null
+            union
+            select moved.customer_key from moved where moved.customer_key is not null
+        )
+        {%- for grid in ['grid_a', 'grid_b'] %}
+        union
+        select windowed.row_id from windowed
+        inner join (
+            select distinct service_id, page, fiscal_year, fiscal_quarter, {{ grid }}
+            from touched
+        ) as windows
+            on
+                windowed.service_id = windows.service_id
+                and windowed.page = windows.page
+                and windowed.fiscal_year = windows.fiscal_year
+                and windowed.fiscal_quarter = windows.fiscal_quarter
+                and windowed.{{ grid }} = windows.{{ grid }}
+        {%- endfor %}
+        union
+        select windowed.row_id from windowed
+        where
+            windowed.is_suspect
+            and exists (
+                select 1 from touched
+                where
+                    touched.service_id = windowed.service_id
+                    and touched.page = windowed.page
+                    and touched.fiscal_year = windowed.fiscal_year
+                    and touched.fiscal_quarter = windowed.fiscal_quarter
+            )
+        union
+        select left_behind.rowid from {{ responses }} as left_behind
+        where exists (
+            select 1 from moved
+            where
+                moved.service_id = left_behind.service_id
+                and moved.fiscal_year = left_behind.fiscal_year
+                and moved.fiscal_quarter = left_behind.fiscal_quarter
+        )
+
+    )
+
     select scoped.*
     from {{ responses }} as scoped
-    {%- if not everything %}
     where
         {{ since }} is null
         {%- if rules_changed %}
@@ -341,31 +580,7 @@ drop table _screening_changes
             select max(rules_digest) from {{ bookkeeping_relation('screening_state') }}
         )
         {%- endif %}
-        or scoped._loaded_at > {{ since }}
-        or scoped.customer_key in (
-            select batch.customer_key from {{ responses }} as batch
-            where batch._loaded_at > {{ since }} and batch.customer_key is not null
-            union
-            select moved.customer_key from {{ replaced_responses_relation() }} as moved
-            where moved.replaced_at > {{ since }} and moved.customer_key is not null
-        )
-        or exists (
-            select 1 from {{ responses }} as batch
-            where
-                batch._loaded_at > {{ since }}
-                and batch.page = scoped.page
-                and batch.service_id = scoped.service_id
-                and batch.fiscal_year = scoped.fiscal_year
-                and batch.fiscal_quarter = scoped.fiscal_quarter
-        )
-        or exists (
-            select 1 from {{ replaced_responses_relation() }} as moved
-            where
-                moved.replaced_at > {{ since }}
-                and moved.service_id = scoped.service_id
-                and moved.fiscal_year = scoped.fiscal_year
-                and moved.fiscal_quarter = scoped.fiscal_quarter
-        )
+        or scoped.rowid in (select in_scope.row_id from in_scope)
     {%- endif %}
 {%- endmacro %}
 

@@ -6,10 +6,16 @@ IRS "file a return", web, FY2025 Q3 (May 2025), trust answers:
 - agency API: customer C-1 sends the same answer and comment twice, three minutes
   apart (the repeat is suspect); C-2's comment is two links (suspect); C-3 agrees.
 
+- 30 satisfaction answers from a third page between 10:06 and 10:10 on 2025-05-20: too
+  few for a burst (the rule needs 50 in a 10-minute window).
+
 Counted by hand: 94 trust answers, 27 positive (28.7) without screening; with it the 62
 suspect answers (60 + 1 + 1) are out: 32 answers, 26 positive, 81.25. A second
 delivery brings C-1's same answer two minutes before the first one, which makes the
-first one a repeat too: that response, loaded in the earlier run, changes flag.
+first one a repeat too: that response, loaded in the earlier run, changes flag. It also
+brings 25 submissions from the third page between 10:10 and 10:14: no window of the
+first grid (10:00-10:10, 10:10-10:20) holds 50, the shifted grid's 10:05-10:15 holds 55,
+so all 55 are a burst, the 30 earlier ones included.
 """
 
 from __future__ import annotations
@@ -56,7 +62,17 @@ def _touchpoints() -> str:
         rows.append(
             f"{100 + i},F-1,a11,{SERVICE},web,{at},https://www.irs.gov/refund,{UA},,,1,,,,,,"
         )
-    return TP_HEADER + "\n".join(rows) + "\n"
+    return TP_HEADER + "\n".join(rows + _third_page(200, datetime(2025, 5, 20, 10, 6), 30)) + "\n"
+
+
+def _third_page(first_id: int, start: datetime, n: int) -> list[str]:
+    """n satisfaction answers from one page, eight seconds apart."""
+    return [
+        f"{first_id + i},F-1,a11,{SERVICE},web,"
+        f"{(start.replace(tzinfo=UTC) + timedelta(seconds=8 * i)).strftime('%Y-%m-%dT%H:%M:%SZ')},"
+        f"https://www.irs.gov/payments,{UA},,5,,,,,,,"
+        for i in range(n)
+    ]
 
 
 def _api(response_id: str, customer: str, at: str, value: str, comment: str | None) -> str:
@@ -126,8 +142,8 @@ def test_suspect_responses_are_flagged_kept_and_left_out_of_the_score(landing):
         ).fetchall())  # fmt: skip
         reasons = [r for (r,) in con.execute(
             "select suspect_reason from marts.fct_response where is_suspect").fetchall()]  # fmt: skip
-    assert total == 94
-    assert pages == 2  # query strings are cut: 30 "?ref=mail<i>" are one page, + the burst's
+    assert total == 124
+    assert pages == 3  # query strings are cut: 30 "?ref=mail<i>" are one page, + 2
     assert by_rule == {"submission_burst": 60, "duplicate_answers": 1, "url_spam": 1}
     assert not any("deals.example" in r or "Quick" in r for r in reasons)  # no content
     flags = _flags(landing.data_dir)
@@ -153,17 +169,23 @@ def test_suspect_responses_are_flagged_kept_and_left_out_of_the_score(landing):
         submitted = con.execute(
             "select count(*) from marts.fct_omb_survey_responses where fiscal_year = 2025"
         ).fetchone()[0]
-    assert submitted == 94 - 62
+    assert submitted == 124 - 62
 
 
 def test_a_later_delivery_changes_an_earlier_responses_flag(landing):
     """C-1's same answer, delivered now but sent two minutes before A-1: A-1 becomes the
     repeat. The trust cell keeps 32 answers (A-0 in, A-1 out), the relationship mart
     counts C-1's one genuine answer, and the stored flags equal a fresh screening of
-    every response (test_the_stored_flags_equal_a_fresh_screening_of_every_response)."""
+    every response (test_the_stored_flags_equal_a_fresh_screening_of_every_response).
+    The third page's 25 new submissions make a burst of 55 on the shifted grid: the 30
+    earlier ones change flag although the batch touched none of their first-grid
+    windows."""
     latest = max(p.stat().st_mtime for p in landing.landing_dir.rglob("*") if p.is_file())
     _deliver(landing.landing_dir / "agency_api" / "api2.jsonl",
              _api("A-0", "C-1", "2025-05-12T09:58:00Z", "4", "Quick and clear."),
+             latest + 60)  # fmt: skip
+    _deliver(landing.landing_dir / "touchpoints" / "tp2.csv",
+             TP_HEADER + "\n".join(_third_page(300, datetime(2025, 5, 20, 10, 10), 25)) + "\n",
              latest + 60)  # fmt: skip
     assert main(["pipeline"]) == 0
     flags = _flags(landing.data_dir)
@@ -179,8 +201,14 @@ def test_a_later_delivery_changes_an_earlier_responses_flag(landing):
             "select sum(trust_n) from marts.fct_relationship r join marts.fct_response f "
             "using (customer_key) where f.source_record_id = 'A-0'"
         ).fetchone()[0]
-    assert changed == 1  # A-1's flag changed: its customer's marts were rebuilt
+        bursts = con.execute(
+            "select count(*), count(*) filter (where split_part(source_record_id, ':', 2)::int < 300) "
+            "from marts.fct_response where page = 'https://www.irs.gov/payments' "
+            "and suspect_rule = 'submission_burst'"
+        ).fetchone()
+    assert changed == 1 + 30  # A-1's and the third page's earlier flags changed
     assert trust_n == 1
+    assert bursts == (55, 30)
 
 
 def test_the_stored_flags_equal_a_fresh_screening_of_every_response(landing):

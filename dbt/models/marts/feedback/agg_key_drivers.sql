@@ -8,35 +8,68 @@
 -- `all` row is the sum of the channel rows, so a service x quarter x driver with one
 -- hidden row among them (or hidden rows whose trust answers could only be all positive
 -- or all negative) also hides its shown channel row with the fewest pairs
--- (`complementary`; docs/suppression.md).
+-- (`complementary`; docs/suppression.md). The tables are read from int_key_driver_pairs
+-- (kept by addition), less the suspect responses' pairs: a rebuild reads thousands of
+-- rows and the suspects' answers, not every answer joined to every response.
 {%- set passes = 3 %}
 
 with
 
-trust as (
+-- the answers of suspect responses (screening): their pairs are in no table
+suspect_answers as (
 
     select
-        response_key,
-        trust_is_positive
-    from {{ ref('fct_response') }}
-    -- suspect responses (screening) are in no score
-    where trust_is_positive is not null and not is_suspect
-
-),
-
-pairs as (
-
-    select
+        answers.response_key,
         answers.service_id,
         answers.fiscal_year,
         answers.fiscal_quarter,
         answers.channel,
         answers.driver,
-        answers.is_positive,
-        trust.trust_is_positive
+        answers.is_positive
     from {{ ref('fct_transaction_feedback') }} as answers
-    inner join trust on answers.response_key = trust.response_key
-    where answers.driver != 'trust'
+    where answers.response_key in (
+        select responses.response_key from {{ ref('fct_response') }} as responses
+        where responses.is_suspect
+    )
+
+),
+
+suspect_pairs as (
+
+    {{ key_driver_pair_counts('suspect_answers') }}
+
+),
+
+-- every pair (int_key_driver_pairs keeps the counts by addition) minus the suspects'
+cells as (
+
+    select
+        service_id,
+        fiscal_year,
+        fiscal_quarter,
+        channel,
+        driver,
+        n,
+        n1,
+        n0,
+        t1,
+        t0,
+        tp
+    from {{ ref('int_key_driver_pairs') }}
+    union all
+    select
+        service_id,
+        fiscal_year,
+        fiscal_quarter,
+        channel,
+        driver,
+        -n as n,
+        -n1 as n1,
+        -n0 as n0,
+        -t1 as t1,
+        -t0 as t0,
+        -tp as tp
+    from suspect_pairs
 
 ),
 
@@ -48,14 +81,15 @@ tables_2x2 as (
         fiscal_quarter,
         coalesce(channel, 'all') as channel,
         driver,
-        count(*) as n,
-        sum(case when is_positive then 1 else 0 end) as n1,
-        sum(case when not is_positive then 1 else 0 end) as n0,
-        sum(case when is_positive and trust_is_positive then 1 else 0 end) as t1,
-        sum(case when not is_positive and trust_is_positive then 1 else 0 end) as t0,
-        sum(case when trust_is_positive then 1 else 0 end) as tp
-    from pairs
+        cast(sum(n) as bigint) as n,
+        cast(sum(n1) as bigint) as n1,
+        cast(sum(n0) as bigint) as n0,
+        cast(sum(t1) as bigint) as t1,
+        cast(sum(t0) as bigint) as t0,
+        cast(sum(tp) as bigint) as tp
+    from cells
     group by service_id, fiscal_year, fiscal_quarter, driver, rollup(channel)
+    having sum(n) > 0
 
 ),
 

@@ -13,6 +13,7 @@
         pre_hook=[
             "{{ record_incremental_batch() }}",
             "{{ record_replaced_answer_cells() }}",
+            "{{ record_replaced_key_driver_pairs() }}",
         ],
         post_hook=[
             "{% if builds_incrementally() %}
