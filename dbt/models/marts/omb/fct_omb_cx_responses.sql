@@ -24,12 +24,16 @@ answers as (
         is_positive,
         is_negative,
         cast(fiscal_year as integer) as fiscal_year,
-        cast(fiscal_quarter as integer) as fiscal_quarter
+        cast(fiscal_quarter as integer) as fiscal_quarter,
+        _loaded_at
     from {{ ref('fct_transaction_feedback') }}
 ),
 
--- The fiscal period is a grouping key (it is fixed per response) so that the
--- export's filter on one quarter is pushed below these aggregates.
+-- The fiscal period and the load time are grouping keys (both are fixed per response:
+-- a response's answers carry its load, fct_transaction_feedback's post-hook sees to
+-- it) and join keys below, so that the export's filter on one quarter and the rules
+-- test's filter on the latest batch are pushed below these aggregates (at 10M the
+-- test read every answer: 2.6 s, against 0.65 s for the batch's).
 per_response as (
     select
         {%- for d in drivers %}
@@ -41,9 +45,10 @@ per_response as (
         max(case when driver = 'trust' then answer_value end) as trust_answer,
         response_key,
         fiscal_year,
-        fiscal_quarter
+        fiscal_quarter,
+        _loaded_at
     from answers
-    group by response_key, fiscal_year, fiscal_quarter
+    group by response_key, fiscal_year, fiscal_quarter, _loaded_at
 ),
 
 -- A survey instrument (touchpoint x survey type) asked a driver in a quarter if
@@ -89,6 +94,7 @@ left join per_response
         responses.response_key = per_response.response_key
         and responses.fiscal_year = per_response.fiscal_year
         and responses.fiscal_quarter = per_response.fiscal_quarter
+        and responses._loaded_at = per_response._loaded_at
 left join asked
     on
         responses.touchpoint = asked.touchpoint
