@@ -25,7 +25,17 @@ with
 
 screened as (
 
-    select * from {{ responses }}
+    select
+        response_key,
+        service_id,
+        customer_key,
+        page,
+        submitted_at,
+        fiscal_year,
+        fiscal_quarter,
+        answers_signature,
+        comment
+    from {{ responses }}
 
 ),
 
@@ -83,36 +93,17 @@ duplicates as (
 
 ),
 
--- submissions from one page per fixed window, on two grids half a window apart
+-- submissions from one page per fixed window, on two grids half a window apart. Each
+-- window and page-quarter is one key column: joined on their parts, the two windows'
+-- counts share the page-quarter columns, and without statistics (a table created in
+-- the same transaction) the optimiser joined them to each other on those alone, a
+-- product of every window of a page-quarter with every other (out of memory at 1M).
 page_windows as (
 
-    select
-        everyone.response_key,
-        everyone.service_id,
-        everyone.page,
-        everyone.fiscal_year,
-        everyone.fiscal_quarter,
-        rules.window_minutes,
-        rules.min_count,
-        rules.volume_ratio,
-        floor({{ epoch_minutes('everyone.submitted_at') }} / rules.window_minutes) as grid_a,
-        floor({{ epoch_minutes('everyone.submitted_at') }} / rules.window_minutes + 0.5) as grid_b
-    from {{ everyone }} as everyone
-    inner join rules
-        on
-            everyone.service_id = rules.service_id
-            and rules.rule = 'submission_burst'
-            and rules.is_enabled
-    where
-        everyone.page is not null
+    {{ burst_windows(everyone, 'everyone') }}
         {%- if scoped %}
-        and exists (
-            select 1 from screened
-            where
-                screened.page = everyone.page
-                and screened.service_id = everyone.service_id
-                and screened.fiscal_year = everyone.fiscal_year
-                and screened.fiscal_quarter = everyone.fiscal_quarter
+        and {{ page_quarter_key('everyone') }} in (
+            select {{ page_quarter_key('screened') }} from screened
         )
         {%- endif %}
 
@@ -122,16 +113,14 @@ page_windows as (
 page_quarters as (
 
     select
-        service_id,
-        page,
-        fiscal_year,
-        fiscal_quarter,
+        page_quarter,
         count(*) * max(window_minutes) / (1440.0 * (
-            {{ dbt.datediff(fiscal_quarter_start('fiscal_year', 'fiscal_quarter'),
-                            fiscal_quarter_end('fiscal_year', 'fiscal_quarter'), 'day') }} + 1
+            {{ dbt.datediff(fiscal_quarter_start('min(fiscal_year)', 'min(fiscal_quarter)'),
+                            fiscal_quarter_end('min(fiscal_year)', 'min(fiscal_quarter)'), 'day') }}
+            + 1
         )) as mean_per_window
     from page_windows
-    group by service_id, page, fiscal_year, fiscal_quarter
+    group by page_quarter
 
 ),
 
@@ -139,60 +128,26 @@ page_quarters as (
 candidates as (
 
     {%- if scoped %}
-    select
-        screened.response_key,
-        screened.service_id,
-        screened.page,
-        screened.fiscal_year,
-        screened.fiscal_quarter,
-        rules.window_minutes,
-        rules.min_count,
-        rules.volume_ratio,
-        floor({{ epoch_minutes('screened.submitted_at') }} / rules.window_minutes) as grid_a,
-        floor({{ epoch_minutes('screened.submitted_at') }} / rules.window_minutes + 0.5) as grid_b
-    from screened
-    inner join rules
-        on
-            screened.service_id = rules.service_id
-            and rules.rule = 'submission_burst'
-            and rules.is_enabled
-    where screened.page is not null
+    {{ burst_windows('screened', 'screened') }}
     {%- else %}
     select * from page_windows
     {%- endif %}
 
 ),
 
-{%- for grid in ['grid_a', 'grid_b'] %}
+{%- for grid in ['window_a', 'window_b'] %}
 
-    -- submissions per window of the {{ grid }} (GROUP BY, not a window function: no sort)
+    -- submissions per {{ grid }} (GROUP BY, not a window function: no sort)
     {{ grid }}_counts as (
 
         select
-            windows.service_id,
-            windows.page,
-            windows.fiscal_year,
-            windows.fiscal_quarter,
-            windows.{{ grid }},
+            {{ grid }},
             count(*) as n_{{ grid }}
-        from page_windows as windows
+        from page_windows
         {%- if scoped %}
-        where exists (
-            select 1 from candidates
-            where
-                candidates.service_id = windows.service_id
-                and candidates.page = windows.page
-                and candidates.fiscal_year = windows.fiscal_year
-                and candidates.fiscal_quarter = windows.fiscal_quarter
-                and candidates.{{ grid }} = windows.{{ grid }}
-        )
+        where {{ grid }} in (select candidates.{{ grid }} from candidates)
         {%- endif %}
-        group by
-            windows.service_id,
-            windows.page,
-            windows.fiscal_year,
-            windows.fiscal_quarter,
-            windows.{{ grid }}
+        group by {{ grid }}
 
     ),
 
@@ -205,30 +160,13 @@ page_volumes as (
         candidates.window_minutes,
         candidates.min_count,
         candidates.volume_ratio,
-        counts_a.n_grid_a,
-        counts_b.n_grid_b,
+        counts_a.n_window_a as n_grid_a,
+        counts_b.n_window_b as n_grid_b,
         page_quarters.mean_per_window
     from candidates
-    inner join grid_a_counts as counts_a
-        on
-            candidates.service_id = counts_a.service_id
-            and candidates.page = counts_a.page
-            and candidates.fiscal_year = counts_a.fiscal_year
-            and candidates.fiscal_quarter = counts_a.fiscal_quarter
-            and candidates.grid_a = counts_a.grid_a
-    inner join grid_b_counts as counts_b
-        on
-            candidates.service_id = counts_b.service_id
-            and candidates.page = counts_b.page
-            and candidates.fiscal_year = counts_b.fiscal_year
-            and candidates.fiscal_quarter = counts_b.fiscal_quarter
-            and candidates.grid_b = counts_b.grid_b
-    inner join page_quarters
-        on
-            candidates.service_id = page_quarters.service_id
-            and candidates.page = page_quarters.page
-            and candidates.fiscal_year = page_quarters.fiscal_year
-            and candidates.fiscal_quarter = page_quarters.fiscal_quarter
+    inner join window_a_counts as counts_a on candidates.window_a = counts_a.window_a
+    inner join window_b_counts as counts_b on candidates.window_b = counts_b.window_b
+    inner join page_quarters on candidates.page_quarter = page_quarters.page_quarter
 
 ),
 
@@ -303,6 +241,39 @@ select
     suspect_reason
 from ranked
 where rn = 1
+{%- endmacro %}
+
+{#- The burst rule's two windows of each response of `relation` that has a page (as
+    keys: page-quarter, grid, window number; grid b starts half a window after grid a),
+    with its service's settings (CTE rules). -#}
+{% macro burst_windows(relation, alias) -%}
+    {%- set windows = epoch_minutes(alias ~ '.submitted_at') ~ ' / rules.window_minutes' %}
+    select
+        {{ alias }}.response_key,
+        {{ alias }}.fiscal_year,
+        {{ alias }}.fiscal_quarter,
+        rules.window_minutes,
+        rules.min_count,
+        rules.volume_ratio,
+        {{ page_quarter_key(alias) }} as page_quarter,
+        {{ page_quarter_key(alias) }} || '|a'
+        || cast(cast(floor({{ windows }}) as bigint) as {{ dbt.type_string() }}) as window_a,
+        {{ page_quarter_key(alias) }} || '|b'
+        || cast(cast(floor({{ windows }} + 0.5) as bigint) as {{ dbt.type_string() }}) as window_b
+    from {{ relation }} as {{ alias }}
+    inner join rules
+        on
+            {{ alias }}.service_id = rules.service_id
+            and rules.rule = 'submission_burst'
+            and rules.is_enabled
+    where {{ alias }}.page is not null
+{%- endmacro %}
+
+{#- One text key for a response's service, page and fiscal quarter. -#}
+{% macro page_quarter_key(alias) -%}
+    concat_ws('|', {{ alias }}.service_id, {{ alias }}.page,
+        cast({{ alias }}.fiscal_year as {{ dbt.type_string() }}),
+        cast({{ alias }}.fiscal_quarter as {{ dbt.type_string() }}))
 {%- endmacro %}
 
 {#- Each service's screening rules: its own row of the seed where it has one, else the
@@ -391,21 +362,27 @@ create table if not exists {{ screening_changes_relation() }} (
     response_key varchar, case_id varchar, customer_key varchar, service_id varchar,
     fiscal_year integer, fiscal_quarter integer, changed_at timestamptz
 );
+{%- set everything = screening_covers_everything(rules_changed=true) %}
+{%- if not everything %}
 -- the scope once (the flags read it several times)
 create or replace temp table _screening_scope as
-{{ screening_scope(this, rules_changed=true) }};
+{{ screening_scope(this) }};
+{%- endif %}
 create or replace temp table _screening_changes as
 with
 
+-- everything on a full build or after a change of the rules: the flags of every
+-- response, computed over them alone
 scope as (
 
-    select * from _screening_scope
+    select {{ screening_columns() }}
+    from {{ this if everything else '_screening_scope' }}
 
 ),
 
 flags as (
 
-    {{ screening_flags('scope', population=this) }}
+    {{ screening_flags('scope', population=none if everything else this) }}
 
 )
 
@@ -441,8 +418,18 @@ where responses.response_key = changes.response_key;
 delete from {{ state }};
 insert into {{ state }} select ({{ screening_rules_digest() }}), now(), {{ since }};
 drop table _screening_changes;
-drop table _screening_scope
+drop table if exists _screening_scope
     {%- endif %}
+{%- endmacro %}
+
+{#- What a screening reads and compares of fct_response (`alias`.column, or bare). -#}
+{% macro screening_columns(alias=none) -%}
+    {%- set columns = [
+        'response_key', 'case_id', 'customer_key', 'service_id', 'page', 'submitted_at',
+        'fiscal_year', 'fiscal_quarter', 'answers_signature', 'comment', 'is_suspect',
+        'suspect_rule', 'suspect_reason', '_loaded_at',
+    ] -%}
+    {%- for column in columns %}{{ alias ~ '.' if alias else '' }}{{ column }}{{ ', ' if not loop.last }}{% endfor -%}
 {%- endmacro %}
 
 {#- Where fct_response's latest batch starts (NULL after a full build). -#}
@@ -462,14 +449,12 @@ drop table _screening_scope
       (their average per window went up, so a flag there can only go);
     - every response of the service x fiscal quarters a re-delivery left (counts went
       down: anything there can change).
-    Every row after a full build, with the full_tests var, or (rules_changed) when
-    screening_rules changed since the last screening.
+    Every row when screening_covers_everything().
 -#}
-{% macro screening_scope(responses, rules_changed=false) -%}
+{% macro screening_scope(responses) -%}
     {%- set since = screening_batch_since() %}
-    {%- set everything = var('full_tests', false) or flags.FULL_REFRESH or not builds_incrementally() %}
-    {%- if everything %}
-    select * from {{ responses }}
+    {%- if screening_covers_everything() %}
+    select {{ screening_columns() }} from {{ responses }}
     {%- else %}
     -- rows by DuckDB's rowid (this branch runs only where models build incrementally):
     -- the final filter is a semi-join on an integer, half the time of one on the key
@@ -571,17 +556,42 @@ drop table _screening_scope
 
     )
 
-    select scoped.*
+    select {{ screening_columns('scoped') }}
     from {{ responses }} as scoped
-    where
-        {{ since }} is null
-        {%- if rules_changed %}
-        or ({{ screening_rules_digest() }}) is distinct from (
-            select max(rules_digest) from {{ bookkeeping_relation('screening_state') }}
-        )
-        {%- endif %}
-        or scoped.rowid in (select in_scope.row_id from in_scope)
+    where scoped.rowid in (select in_scope.row_id from in_scope)
     {%- endif %}
+{%- endmacro %}
+
+{#-
+    Whether a screening must cover every response: no batch recorded before this build
+    (a first build), the full_tests var, a full refresh, a target that rebuilds every
+    time, or (rules_changed) a screening_rules seed that changed since the last
+    screening. Asked when the hook runs, so that a full screening takes the plain path
+    (a scope of everything through the batch path cost 53 s and ran out of memory at
+    1M).
+-#}
+{% macro screening_covers_everything(rules_changed=false) -%}
+    {%- if not execute or var('full_tests', false) or flags.FULL_REFRESH
+        or not builds_incrementally() -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- if run_query("select (" ~ screening_batch_since() ~ ") is null").columns[0].values()[0] -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- if rules_changed -%}
+        {%- set state = adapter.get_relation(
+            database=marts_database(), schema='intermediate', identifier='screening_state'
+        ) -%}
+        {%- if state is none -%}
+            {{ return(true) }}
+        {%- endif -%}
+        {%- set changed = run_query(
+            "select (" ~ screening_rules_digest() ~ ") is distinct from "
+            ~ "(select max(rules_digest) from " ~ state ~ ")"
+        ) -%}
+        {{ return(changed.columns[0].values()[0]) }}
+    {%- endif -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 {#- One value that changes whenever a rule or threshold of the seed does. -#}
