@@ -24,8 +24,9 @@
     and a whole source's delivery shares one, so the rows at <since> were all in the
     build that set it; `>=` would redo that whole batch (at 1M, most of the answers)
     on every later build. -#}
-{% macro incremental_cursor_filter(column='_loaded_at') -%}
-    {%- set since = incremental_since() -%}
+{% macro incremental_cursor_filter(column='_loaded_at', since=none) -%}
+    {#- `since`: what incremental_since() returned, where the model needs it too -#}
+    {%- set since = since if since is not none else incremental_since() -%}
     {%- if since == 'empty' %}
     where false
     {%- elif since is not none %}

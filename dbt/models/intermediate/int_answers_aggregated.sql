@@ -28,11 +28,7 @@ added as (
         {{ answer_cell_counts('answers') }},
         max(answers._loaded_at) as _loaded_at
     from {{ ref('fct_transaction_feedback') }} as answers
-    {%- if since == 'empty' %}
-    where false
-    {%- elif since is not none %}
-    where answers._loaded_at > cast('{{ since }}' as timestamp with time zone)
-    {%- endif %}
+    {{ incremental_cursor_filter('answers._loaded_at', since=since) }}
     group by {{ key }}
 
 )

@@ -35,11 +35,7 @@ batch as (
         answers.is_positive,
         answers._loaded_at
     from {{ ref('fct_transaction_feedback') }} as answers
-    {%- if since == 'empty' %}
-    where false
-    {%- elif since is not none %}
-    where answers._loaded_at > cast('{{ since }}' as timestamp with time zone)
-    {%- endif %}
+    {{ incremental_cursor_filter('answers._loaded_at', since=since) }}
 
 ),
 
