@@ -208,3 +208,48 @@ def test_the_omb_views_rules_read_the_latest_batch(built_warehouse, tmp_path):
     assert sorted(uid.split(".")[2] for uid in batch.failures) == sorted(OMB_RULES), batch.output[
         -3000:
     ]
+
+
+CELL_COUNTS = """
+    select service_id, fiscal_year, fiscal_quarter, channel, driver, count(*) as n,
+           count(*) filter (where is_positive) as n_positive
+    from marts.fct_transaction_feedback group by all order by all"""
+
+
+def test_a_cell_emptied_by_a_redelivery_keeps_the_cell_counts_cursor(built_warehouse, tmp_path):
+    """A re-delivery that leaves a score cell with no answers, alone in its load, must
+    not move int_answers_aggregated's cursor back: the next build would take the same
+    replaced answers away a second time (a negative count, which its contract rejects,
+    so every later build would fail). Three loads onto the first build: a call alone in
+    its quarter, the same call again with no valid answer, then an unrelated call."""
+    for name in ("warehouse.duckdb", "marts_db.duckdb"):
+        shutil.copy(built_warehouse.first_build / name, tmp_path / name)
+    models = ["fct_transaction_feedback", "int_answers_aggregated"]
+    call = {"queue": "VA-BENEFITS", "service_id": "va-disability-claim", "call_id": "CALL-Z",
+            "call_start": utc("2023-11-15 15:00")}  # FY2024 Q1: no other answer there  # fmt: skip
+    loads = [
+        ({**call, "q1": 5, "q2": 4}, utc("2026-02-01 12:00")),
+        (call, utc("2026-02-02 12:00")),  # re-delivered: no answer left
+        (
+            {**call, "call_id": "CALL-Y", "call_start": utc("2025-02-06 15:00"), "q1": 2},
+            utc("2026-02-03 12:00"),
+        ),  # fmt: skip
+    ]
+    for number, (row, loaded_at) in enumerate(loads, start=1):
+        with open_warehouse(tmp_path, read_only=False) as con:
+            con.execute("delete from raw.contact_center where call_id = ?", [row["call_id"]])
+            insert_contact_center(con, [row], source_file=f"contact_center/z{number}.csv",
+                                  delivered_at=loaded_at, loaded_at=loaded_at)  # fmt: skip
+        run = run_dbt(tmp_path, "run", models)
+        assert run.returncode == 0, f"load {number}: " + run.output[-3000:]
+    with open_warehouse(tmp_path) as con:
+        kept = con.execute("""
+            select service_id, fiscal_year, fiscal_quarter, channel, driver, n, n_positive
+            from intermediate.int_answers_aggregated where n > 0 order by all""").fetchall()
+        assert kept == con.execute(CELL_COUNTS).fetchall()
+        assert con.execute("""select count(*) from marts.fct_transaction_feedback f
+                              join marts.fct_response r using (response_key)
+                              where r.source_record_id = 'CALL-Z'""").fetchone() == (0,)
+        assert con.execute(
+            "select max(_loaded_at) from intermediate.int_answers_aggregated"
+        ).fetchone() == (utc("2026-02-03 12:00"),)

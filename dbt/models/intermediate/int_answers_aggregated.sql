@@ -3,16 +3,17 @@
 -- addition: a build adds the counts of the answers loaded since the last one and takes
 -- away those of the answers they replaced (recorded by fct_transaction_feedback's
 -- pre-hook), so it reads only the batch, never every answer again. Exactly once: the
--- batch is `_loaded_at > ` the last one counted, and load times only grow. A cell left
--- with no answers is dropped (post-hook). On an adapter without delete+insert (Spark)
--- it is rebuilt from every answer (cx_incremental_materialization).
+-- batch is `_loaded_at > ` the last one counted, and load times only grow. A cell whose
+-- answers were all replaced keeps its row with zeros: its load time may be the cursor,
+-- and dropping it would move the cursor back, so the next build would take the same
+-- replaced answers away again (readers skip n = 0). On an adapter without delete+insert
+-- (Spark) it is rebuilt from every answer (cx_incremental_materialization).
 {{
     config(
         materialized=cx_incremental_materialization(),
         unique_key=['service_id', 'fiscal_year', 'fiscal_quarter', 'channel', 'driver'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook="{{ 'delete from ' ~ this ~ ' where n = 0' if is_incremental() else '' }}",
     )
 }}
 -- depends_on: {{ ref('fct_transaction_feedback') }}
