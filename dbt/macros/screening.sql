@@ -93,17 +93,39 @@ duplicates as (
 
 ),
 
--- submissions from one page per fixed window, on two grids half a window apart. Each
--- window and page-quarter is one key column: joined on their parts, the two windows'
--- counts share the page-quarter columns, and without statistics (a table created in
--- the same transaction) the optimiser joined them to each other on those alone, a
--- product of every window of a page-quarter with every other (out of memory at 1M).
+-- submissions from one page per fixed window, on two grids half a window apart: every
+-- response with a page (of the page-quarters screened), as its page-quarter's columns
+-- and its window's number on each grid. Counted on those columns; the one-column text
+-- keys the joins below use are built on the counted rows only. (Joined on their parts,
+-- the two windows' counts would share the page-quarter columns, and without statistics
+-- (a table created in the same transaction) the optimiser joined them to each other on
+-- those alone, a product of every window of a page-quarter with every other: out of
+-- memory at 1M. Keys built on every response cost 2 s of a 1 % batch's 4.7 s at 10M.)
 page_windows as (
 
-    {{ burst_windows(everyone, 'everyone') }}
+    select
+        everyone.service_id,
+        everyone.page,
+        everyone.fiscal_year,
+        everyone.fiscal_quarter,
+        rules.window_minutes,
+        {{ burst_window_numbers('everyone') }}
+    from {{ everyone }} as everyone
+    inner join rules
+        on
+            everyone.service_id = rules.service_id
+            and rules.rule = 'submission_burst'
+            and rules.is_enabled
+    where
+        everyone.page is not null
         {%- if scoped %}
-        and {{ page_quarter_key('everyone') }} in (
-            select {{ page_quarter_key('screened') }} from screened
+        and exists (
+            select 1 from screened
+            where
+                screened.service_id = everyone.service_id
+                and screened.page = everyone.page
+                and screened.fiscal_year = everyone.fiscal_year
+                and screened.fiscal_quarter = everyone.fiscal_quarter
         )
         {%- endif %}
 
@@ -113,41 +135,45 @@ page_windows as (
 page_quarters as (
 
     select
-        page_quarter,
+        {{ page_quarter_key('page_windows') }} as page_quarter,
         count(*) * max(window_minutes) / (1440.0 * (
             {{ dbt.datediff(fiscal_quarter_start('min(fiscal_year)', 'min(fiscal_quarter)'),
                             fiscal_quarter_end('min(fiscal_year)', 'min(fiscal_quarter)'), 'day') }}
             + 1
         )) as mean_per_window
     from page_windows
-    group by page_quarter
+    group by service_id, page, fiscal_year, fiscal_quarter
 
 ),
 
 -- the responses being screened, with their windows
 candidates as (
 
-    {%- if scoped %}
     {{ burst_windows('screened', 'screened') }}
-    {%- else %}
-    select * from page_windows
-    {%- endif %}
 
 ),
 
-{%- for grid in ['window_a', 'window_b'] %}
+{%- for grid in ['a', 'b'] %}
 
-    -- submissions per {{ grid }} (GROUP BY, not a window function: no sort)
-    {{ grid }}_counts as (
+    -- submissions per window of grid {{ grid }} (GROUP BY, not a window function: no sort)
+    window_{{ grid }}_counts as (
 
         select
-            {{ grid }},
-            count(*) as n_{{ grid }}
+            {{ window_key('page_windows', grid) }} as window_{{ grid }},
+            count(*) as n_window_{{ grid }}
         from page_windows
         {%- if scoped %}
-        where {{ grid }} in (select candidates.{{ grid }} from candidates)
+        where exists (
+            select 1 from candidates
+            where
+                candidates.service_id = page_windows.service_id
+                and candidates.page = page_windows.page
+                and candidates.fiscal_year = page_windows.fiscal_year
+                and candidates.fiscal_quarter = page_windows.fiscal_quarter
+                and candidates.grid_{{ grid }}_window = page_windows.grid_{{ grid }}_window
+        )
         {%- endif %}
-        group by {{ grid }}
+        group by service_id, page, fiscal_year, fiscal_quarter, grid_{{ grid }}_window
 
     ),
 
@@ -243,23 +269,24 @@ from ranked
 where rn = 1
 {%- endmacro %}
 
-{#- The burst rule's two windows of each response of `relation` that has a page (as
-    keys: page-quarter, grid, window number; grid b starts half a window after grid a),
-    with its service's settings (CTE rules). -#}
+{#- The burst rule's two windows of each response of `relation` that has a page, with
+    its service's settings (CTE rules): its page-quarter's columns and window numbers,
+    and the same as one-column keys (page-quarter; page-quarter, grid, window number).
+    Grid b starts half a window after grid a. -#}
 {% macro burst_windows(relation, alias) -%}
-    {%- set windows = epoch_minutes(alias ~ '.submitted_at') ~ ' / rules.window_minutes' %}
     select
         {{ alias }}.response_key,
+        {{ alias }}.service_id,
+        {{ alias }}.page,
         {{ alias }}.fiscal_year,
         {{ alias }}.fiscal_quarter,
         rules.window_minutes,
         rules.min_count,
         rules.volume_ratio,
+        {{ burst_window_numbers(alias) }},
         {{ page_quarter_key(alias) }} as page_quarter,
-        {{ page_quarter_key(alias) }} || '|a'
-        || cast(cast(floor({{ windows }}) as bigint) as {{ dbt.type_string() }}) as window_a,
-        {{ page_quarter_key(alias) }} || '|b'
-        || cast(cast(floor({{ windows }} + 0.5) as bigint) as {{ dbt.type_string() }}) as window_b
+        {{ window_key(alias, 'a', burst_window_numbers(alias, 'a')) }} as window_a,
+        {{ window_key(alias, 'b', burst_window_numbers(alias, 'b')) }} as window_b
     from {{ relation }} as {{ alias }}
     inner join rules
         on
@@ -267,6 +294,29 @@ where rn = 1
             and rules.rule = 'submission_burst'
             and rules.is_enabled
     where {{ alias }}.page is not null
+{%- endmacro %}
+
+{#- The number of a response's window on grid a and b (both, as columns grid_a_window
+    and grid_b_window, or one grid's expression); needs the CTE rules joined. -#}
+{% macro burst_window_numbers(alias, grid=none) -%}
+    {%- set windows = epoch_minutes(alias ~ '.submitted_at') ~ ' / rules.window_minutes' %}
+    {%- set numbers = {
+        'a': 'cast(floor(' ~ windows ~ ') as bigint)',
+        'b': 'cast(floor(' ~ windows ~ ' + 0.5) as bigint)',
+    } %}
+    {%- if grid is not none -%}
+        {{ numbers[grid] }}
+    {%- else -%}
+        {{ numbers['a'] }} as grid_a_window,
+        {{ numbers['b'] }} as grid_b_window
+    {%- endif -%}
+{%- endmacro %}
+
+{#- One text key for a window of one grid: page-quarter, grid, window number (by
+    default the relation's grid_<grid>_window column). -#}
+{% macro window_key(alias, grid, number=none) -%}
+    {{ page_quarter_key(alias) }} || '|{{ grid }}'
+    || cast({{ number if number is not none else alias ~ '.grid_' ~ grid ~ '_window' }} as {{ dbt.type_string() }})
 {%- endmacro %}
 
 {#- One text key for a response's service, page and fiscal quarter. -#}
