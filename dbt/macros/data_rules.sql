@@ -129,11 +129,15 @@ failures as (
         '{{ column }} -> {{ target.to }}.{{ target.field }}' as column_name,
         cast(count(*) as bigint) as failing_rows
     from checked
-    left join (
-        select distinct {{ target.field }} as parent_key from {{ ref(target.to) }}
-    ) as parents
-        on checked.{{ column }} = parents.parent_key
-    where checked.{{ column }} is not null and parents.parent_key is null
+    where
+        checked.{{ column }} is not null
+        -- an anti-join, not a left join on the parent's distinct keys: the rows checked
+        -- (a batch) are hashed and the parent only scanned, where `distinct` hashed all
+        -- of it (fct_response's 10M keys: 1.6-1.9 s of a 1 % run, now 0.75 s)
+        and not exists (
+            select 1 from {{ ref(target.to) }} as parents
+            where parents.{{ target.field }} = checked.{{ column }}
+        )
     {%- endfor %}
 
 )

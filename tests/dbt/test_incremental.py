@@ -148,13 +148,16 @@ def test_reconciliations_after_an_increment_check_its_batch(built_warehouse, tmp
     finally:
         con.close()
 
-    run = run_dbt(tmp_path, "test", RECONCILIATIONS)
+    run = run_dbt(tmp_path, "test", [*RECONCILIATIONS, "fct_transaction_feedback_rules"])
     failed = {uid.split(".")[2]: n for uid, n in run.failures.items()}
     # fct_response: the missing key, and the totals (39 raw records, 38 rows);
-    # fct_transaction_feedback: the stale R4 answer (q3-new's answer is still there).
+    # fct_transaction_feedback: the stale R4 answer (q3-new's answer is still there),
+    # and q3-new's answer, in the batch, has no response left (data_rules'
+    # relationships rule: one failing rule).
     assert failed == {
         "assert_every_raw_response_in_fct_response": 2,
         "assert_every_raw_answer_in_fct_transaction_feedback": 1,
+        "fct_transaction_feedback_rules": 1,
     }, run.output[-3000:]
 
 
