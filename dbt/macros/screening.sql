@@ -103,21 +103,7 @@ duplicates as (
 -- memory at 1M. Keys built on every response cost 2 s of a 1 % batch's 4.7 s at 10M.)
 page_windows as (
 
-    select
-        everyone.service_id,
-        everyone.page,
-        everyone.fiscal_year,
-        everyone.fiscal_quarter,
-        rules.window_minutes,
-        {{ burst_window_numbers('everyone') }}
-    from {{ everyone }} as everyone
-    inner join rules
-        on
-            everyone.service_id = rules.service_id
-            and rules.rule = 'submission_burst'
-            and rules.is_enabled
-    where
-        everyone.page is not null
+    {{ burst_windows(everyone, 'everyone', keys=false) }}
         {%- if scoped %}
         and exists (
             select 1 from screened
@@ -271,22 +257,27 @@ where rn = 1
 
 {#- The burst rule's two windows of each response of `relation` that has a page, with
     its service's settings (CTE rules): its page-quarter's columns and window numbers,
-    and the same as one-column keys (page-quarter; page-quarter, grid, window number).
-    Grid b starts half a window after grid a. -#}
-{% macro burst_windows(relation, alias) -%}
+    and (keys) its key, the rule's thresholds and the same windows as one-column keys
+    (page-quarter; page-quarter, grid, window number). Grid b starts half a window after
+    grid a. -#}
+{% macro burst_windows(relation, alias, keys=true) -%}
     select
+        {%- if keys %}
         {{ alias }}.response_key,
+        {%- endif %}
         {{ alias }}.service_id,
         {{ alias }}.page,
         {{ alias }}.fiscal_year,
         {{ alias }}.fiscal_quarter,
         rules.window_minutes,
+        {%- if keys %}
         rules.min_count,
         rules.volume_ratio,
-        {{ burst_window_numbers(alias) }},
         {{ page_quarter_key(alias) }} as page_quarter,
         {{ window_key(alias, 'a', burst_window_numbers(alias, 'a')) }} as window_a,
-        {{ window_key(alias, 'b', burst_window_numbers(alias, 'b')) }} as window_b
+        {{ window_key(alias, 'b', burst_window_numbers(alias, 'b')) }} as window_b,
+        {%- endif %}
+        {{ burst_window_numbers(alias) }}
     from {{ relation }} as {{ alias }}
     inner join rules
         on
