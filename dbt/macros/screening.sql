@@ -107,11 +107,7 @@ page_windows as (
         {%- if scoped %}
         and exists (
             select 1 from screened
-            where
-                screened.service_id = everyone.service_id
-                and screened.page = everyone.page
-                and screened.fiscal_year = everyone.fiscal_year
-                and screened.fiscal_quarter = everyone.fiscal_quarter
+            where {{ same_page_quarter('screened', 'everyone') }}
         )
         {%- endif %}
 
@@ -152,10 +148,7 @@ candidates as (
         where exists (
             select 1 from candidates
             where
-                candidates.service_id = page_windows.service_id
-                and candidates.page = page_windows.page
-                and candidates.fiscal_year = page_windows.fiscal_year
-                and candidates.fiscal_quarter = page_windows.fiscal_quarter
+                {{ same_page_quarter('candidates', 'page_windows') }}
                 and candidates.grid_{{ grid }}_window = page_windows.grid_{{ grid }}_window
         )
         {%- endif %}
@@ -308,6 +301,14 @@ where rn = 1
 {% macro window_key(alias, grid, number=none) -%}
     {{ page_quarter_key(alias) }} || '|{{ grid }}'
     || cast({{ number if number is not none else alias ~ '.grid_' ~ grid ~ '_window' }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- Two relations' rows are of the same page and fiscal quarter (as columns). -#}
+{% macro same_page_quarter(left, right) -%}
+    {{ left }}.service_id = {{ right }}.service_id
+    and {{ left }}.page = {{ right }}.page
+    and {{ left }}.fiscal_year = {{ right }}.fiscal_year
+    and {{ left }}.fiscal_quarter = {{ right }}.fiscal_quarter
 {%- endmacro %}
 
 {#- One text key for a response's service, page and fiscal quarter. -#}
