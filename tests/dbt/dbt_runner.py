@@ -17,6 +17,7 @@ DBT_BIN = Path(sys.executable).with_name("dbt")
 # The models, seeds and tests this suite owns (and everything upstream of them).
 SELECTION = [
     "+fct_response",
+    "int_response_screening",  # the screening rules' unit test runs with the build
     "+fct_transaction_feedback",
     "+agg_quarterly_service_scores",
     "+agg_quarterly_rollup_scores",
