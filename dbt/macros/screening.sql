@@ -408,7 +408,7 @@ create table if not exists {{ screening_changes_relation() }} (
 {%- if not everything %}
 -- the scope once (the flags read it several times)
 create or replace temp table _screening_scope as
-{{ screening_scope(this) }};
+{{ screening_scope(this, everything=false) }};
 {%- endif %}
 create or replace temp table _screening_changes as
 with
@@ -491,11 +491,13 @@ drop table if exists _screening_scope
       (their average per window went up, so a flag there can only go);
     - every response of the service x fiscal quarters a re-delivery left (counts went
       down: anything there can change).
-    Every row when screening_covers_everything().
+    Every row when screening_covers_everything() (`everything`: its answer, where the
+    caller already asked).
 -#}
-{% macro screening_scope(responses) -%}
+{% macro screening_scope(responses, everything=none) -%}
     {%- set since = screening_batch_since() %}
-    {%- if screening_covers_everything() %}
+    {%- set everything = screening_covers_everything() if everything is none else everything %}
+    {%- if everything %}
     select {{ screening_columns() }} from {{ responses }}
     {%- else %}
     -- rows by DuckDB's rowid (this branch runs only where models build incrementally):
@@ -534,12 +536,9 @@ drop table if exists _screening_scope
             responses.fiscal_quarter,
             responses.is_suspect,
             responses._loaded_at,
-            floor({{ epoch_minutes('responses.submitted_at') }} / burst_rules.window_minutes)
-                as grid_a,
-            floor({{ epoch_minutes('responses.submitted_at') }} / burst_rules.window_minutes + 0.5)
-                as grid_b
+            {{ burst_window_numbers('responses') }}
         from {{ responses }} as responses
-        inner join burst_rules on responses.service_id = burst_rules.service_id
+        inner join burst_rules as rules on responses.service_id = rules.service_id
         where responses.page is not null
 
     ),
@@ -560,7 +559,7 @@ drop table if exists _screening_scope
             union
             select moved.customer_key from moved where moved.customer_key is not null
         )
-        {%- for grid in ['grid_a', 'grid_b'] %}
+        {%- for grid in ['grid_a_window', 'grid_b_window'] %}
         union
         select windowed.row_id from windowed
         inner join (
@@ -568,10 +567,7 @@ drop table if exists _screening_scope
             from touched
         ) as windows
             on
-                windowed.service_id = windows.service_id
-                and windowed.page = windows.page
-                and windowed.fiscal_year = windows.fiscal_year
-                and windowed.fiscal_quarter = windows.fiscal_quarter
+                {{ same_page_quarter('windowed', 'windows') }}
                 and windowed.{{ grid }} = windows.{{ grid }}
         {%- endfor %}
         union
@@ -580,11 +576,7 @@ drop table if exists _screening_scope
             windowed.is_suspect
             and exists (
                 select 1 from touched
-                where
-                    touched.service_id = windowed.service_id
-                    and touched.page = windowed.page
-                    and touched.fiscal_year = windowed.fiscal_year
-                    and touched.fiscal_quarter = windowed.fiscal_quarter
+                where {{ same_page_quarter('touched', 'windowed') }}
             )
         union
         select left_behind.rowid from {{ responses }} as left_behind
