@@ -78,6 +78,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: rank.get(_group(item.nodeid), len(rank)))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _scan_streamlit_components_once():
+    """Every AppTest run scans all installed packages for Streamlit components (~0.15 s,
+    more on a busy machine); the packages cannot change during the session, so scan once.
+    The dashboard uses no such components: the scan finds none either way."""
+    from streamlit.components.v2 import manifest_scanner
+
+    found = manifest_scanner.scan_component_manifests()
+    mp = pytest.MonkeyPatch()
+    mp.setattr(manifest_scanner, "scan_component_manifests", lambda *a, **k: list(found))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Debian's Chromium; skipped locally without it, a failure under CI=true."""
