@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,9 +20,11 @@ import pytest
 
 from app.queries.common import Scope
 from dagster_project.core import fiscal
-from dagster_project.core.settings import DBT_PROJECT_DIR
 from dagster_project.defs.partitions import fiscal_to_partition_key, partition_key_to_fiscal
 from dagster_project.generate.calendar import fiscal_period as generator_fiscal_period
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
+from dbt_runner import dbt_cli  # noqa: E402
 
 FIRST, LAST = date(2022, 10, 1), date(2026, 9, 30)  # FY2023 .. FY2026
 DAYS = [FIRST + timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
@@ -107,13 +108,8 @@ def test_the_dbt_macros_on_every_day(tmp_path):
         from instants order by d
     """  # noqa: E501
     env = {**os.environ, "CX_DATA_DIR": str(tmp_path), "TZ": "America/New_York"}
-    proc = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "show", "--inline", sql, "--limit", "-1",
-         "--output", "json", "--log-format", "json", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
-         "--log-path", str(tmp_path / "logs")],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    proc = dbt_cli(tmp_path, ["show", "--inline", sql, "--limit", "-1", "--output", "json",
+                              "--log-format", "json"], env=env, timeout=300)  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     rows = None
     for line in proc.stdout.splitlines():

@@ -63,39 +63,39 @@ _PARSED = Path(tempfile.gettempdir()) / f"cxwh-test-dbt-parse-{os.getpid()}.msgp
 atexit.register(_PARSED.unlink, missing_ok=True)
 
 
+def dbt_cli(
+    data_dir: Path, args: list[str], *, env: dict[str, str] | None = None,
+    target: Path | None = None, logs: Path | None = None, timeout: float = 600,
+) -> subprocess.CompletedProcess:  # fmt: skip
+    """`dbt <args>` on data_dir (the project and profiles of dbt/; target/ and logs/ in
+    data_dir unless given), environment `env` (default: this process's)."""
+    target, logs = target or data_dir / "target", logs or data_dir / "logs"
+    parse = target / "partial_parse.msgpack"
+    if _PARSED.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(_PARSED, parse)
+    proc = subprocess.run(
+        [str(DBT_BIN), *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+         "--target-path", str(target), "--log-path", str(logs)],
+        # paths relative to cwd=data_dir: one rendered profile for every directory
+        env={**(os.environ if env is None else env), "CX_DATA_DIR": ".",
+             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        cwd=data_dir, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    if parse.exists() and "--vars" not in args:  # other vars: another parse
+        shutil.copy(parse, _PARSED)
+    return proc
+
+
 def run_dbt(data_dir: Path, command: str, selection: list[str]) -> DbtRun:
     """`dbt <command> --select <selection>` on data_dir."""
-    parse = data_dir / "target" / "partial_parse.msgpack"
-    if _PARSED.exists():
-        parse.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(_PARSED, parse)
-    env = {
-        **os.environ,
-        "CX_DATA_DIR": ".",  # paths relative to cwd=data_dir: one profile for every run
-        "TZ": "America/New_York",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-    }
-    args = [
-        str(DBT_BIN),
-        command,
-        "--project-dir",
-        str(DBT_DIR),
-        "--profiles-dir",
-        str(DBT_DIR),
-        "--target-path",
-        str(data_dir / "target"),
-        "--log-path",
-        str(data_dir / "logs"),
-        "--indirect-selection",
-        "cautious",
-        "--select",
-        *selection,
-    ]
     started = time.monotonic()
-    proc = subprocess.run(args, env=env, cwd=data_dir, capture_output=True, text=True, timeout=600)
+    proc = dbt_cli(
+        data_dir,
+        [command, "--indirect-selection", "cautious", "--select", *selection],
+        env={**os.environ, "TZ": "America/New_York"},
+    )
     seconds = time.monotonic() - started
-    if parse.exists() and "--vars" not in selection:  # other vars: another parse
-        shutil.copy(parse, _PARSED)
     results_file = data_dir / "target" / "run_results.json"
     results = json.loads(results_file.read_text())["results"] if results_file.exists() else []
     statuses = {r["unique_id"]: r["status"] for r in results}

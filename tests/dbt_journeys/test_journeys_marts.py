@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import math
-import os
-import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,6 +19,9 @@ import duckdb
 import pytest
 
 from dagster_project.core.warehouse import open_warehouse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
+from dbt_runner import dbt_cli  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 DBT_DIR = REPO / "dbt"
@@ -306,26 +307,7 @@ def warehouse(tmp_path_factory):
 
     # A subprocess, not dbtRunner: dbt-duckdb keeps its connection open in-process,
     # and the test then could not open the file read-only.
-    dbt = Path(sys.executable).with_name("dbt")
-    completed = subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            # keep target/ and logs/ out of the shared project folder
-            "--target-path",
-            str(data_dir / "target"),
-            "--log-path",
-            str(data_dir / "logs"),
-        ],
-        env={**os.environ, "CX_DATA_DIR": str(data_dir)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    completed = dbt_cli(data_dir, ["build"])
     assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
     con = open_warehouse(data_dir)
     yield con

@@ -1,9 +1,7 @@
 """A real warehouse for the export tests: the core dbt fixture plus scenario.py's rows,
 then `dbt build` of the OMB views and everything upstream, on a DuckDB file in tmp."""
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +9,9 @@ import duckdb
 import pytest
 
 from dagster_project.core.settings import DBT_PROJECT_DIR
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
+from dbt_runner import dbt_cli  # noqa: E402
 
 # The core marts the OMB views read; without them the views cannot be built.
 CORE_MARTS = (
@@ -25,17 +26,9 @@ CORE_MARTS = (
 
 
 def run_dbt(args: list[str], data_dir: Path) -> None:
-    # A subprocess, not dbtRunner: tests/conftest.py puts tests/ on sys.path, where
-    # tests/dbt/ (a package) would shadow the dbt package inside this process.
-    cmd = [
-        str(Path(sys.executable).with_name("dbt")), *args,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        # Own target/log folders: other dbt runs share the project directory.
-        "--target-path", str(data_dir / "dbt_target"),
-        "--log-path", str(data_dir / "dbt_logs"),
-    ]  # fmt: skip
-    done = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+    # A subprocess (dbt_cli), not dbtRunner: tests/conftest.py puts tests/ on sys.path,
+    # where tests/dbt/ (a package) would shadow the dbt package inside this process.
+    done = dbt_cli(data_dir, args, target=data_dir / "dbt_target", logs=data_dir / "dbt_logs")
     assert done.returncode == 0, f"dbt {' '.join(args)} failed:\n{done.stdout[-4000:]}"
 
 

@@ -20,15 +20,17 @@ from __future__ import annotations
 import csv
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from dagster_project.core.settings import DBT_PROJECT_DIR, SEEDS_DIR
+from dagster_project.core.settings import SEEDS_DIR
 from dagster_project.core.warehouse import open_warehouse
 from dagster_project.ingest.loader import load_source
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
+from dbt_runner import dbt_cli  # noqa: E402
 
 # Values on no row of their scale (each must stay out of range on the scale it is sent on).
 OFF_SCALE = {
@@ -97,13 +99,9 @@ def loaded(tmp_path_factory):
         mp.setenv("CX_ID_SALT", "enc-salt")
         for source in ("agency_api", "touchpoints", "contact_center"):
             load_source(source)
-    proc = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "build", "--select", "+int_answers_unpivoted", "--indirect-selection", "cautious",
-         "--exclude", "resource_type:unit_test",
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(data / "target"), "--log-path", str(data / "logs")],
-        env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    proc = dbt_cli(data, ["build", "--select", "+int_answers_unpivoted",
+                          "--indirect-selection", "cautious",
+                          "--exclude", "resource_type:unit_test"], env=env)  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-4000:]
     return data
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,12 +24,12 @@ import pytest
 
 from dagster_project.cli.main import main
 from dagster_project.core.publish import current_snapshot
-from dagster_project.core.settings import DBT_PROJECT_DIR, get_settings
+from dagster_project.core.settings import get_settings
 from dagster_project.core.warehouse import open_warehouse
 from dagster_project.generate import generate_feeds
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dbt"))
-from dbt_runner import run_dbt  # noqa: E402
+from dbt_runner import dbt_cli, run_dbt  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -285,14 +284,7 @@ def test_incremental_marts_equal_a_full_rebuild(warehouse):
     assert changed[0] == 1
 
     rebuilt = _copy_databases(warehouse, warehouse.data_dir / "rebuilt")
-    env = {**os.environ, "CX_DATA_DIR": str(rebuilt)}
-    dbt = Path(sys.executable).with_name("dbt")
-    proc = subprocess.run(
-        [str(dbt), "build", "--full-refresh", "--exclude", "resource_type:unit_test",
-         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(rebuilt / "target"), "--log-path", str(rebuilt / "logs")],
-        env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    proc = dbt_cli(rebuilt, ["build", "--full-refresh", "--exclude", "resource_type:unit_test"])
     assert proc.returncode == 0, proc.stdout[-4000:]
     full = _all(rebuilt)
     for table in MARTS:
