@@ -495,7 +495,11 @@ def _print_failures(result) -> None:
 def _export_last_quarter(defs, instance, log_level: str) -> int:
     """The OMB export of the last complete fiscal quarter, as its quarterly schedule would:
     skipped when that quarter has no responses, or its export is already current."""
-    from dagster_project.core.export_state import export_is_current, quarters_with_responses
+    from dagster_project.core.export_state import (
+        export_is_current,
+        has_responses,
+        quarters_with_responses,
+    )
     from dagster_project.core.fiscal import quarter_label
     from dagster_project.defs.partitions import fiscal_quarter_partitions, partition_key_to_fiscal
 
@@ -503,8 +507,8 @@ def _export_last_quarter(defs, instance, log_level: str) -> int:
     key = fiscal_quarter_partitions.get_last_partition_key()
     fiscal_year, fiscal_quarter = partition_key_to_fiscal(key)
     label = quarter_label(fiscal_year, fiscal_quarter)
-    quarters = quarters_with_responses(settings)
-    if (fiscal_year, fiscal_quarter) not in quarters:
+    if not has_responses(settings, fiscal_year, fiscal_quarter):
+        quarters = quarters_with_responses(settings)
         have = quarter_label(*quarters[-1]) if quarters else "no quarter"
         print(
             f"OMB export skipped: no responses in the last complete quarter, {label} (the "

@@ -50,14 +50,38 @@ def quarters_with_responses(settings: Settings) -> list[tuple[int, int]]:
     """(fiscal year, quarter) pairs the OMB views have responses for, oldest first."""
     con = open_warehouse_for_export(settings)
     try:
-        return [
-            (int(y), int(q))
-            for y, q in con.execute(
-                "select fiscal_year, fiscal_quarter from marts.fct_omb_survey_responses "
-                "group by all order by all"
-            ).fetchall()
-        ]
+        return list_quarters(con)
     except duckdb.CatalogException:
         return []
     finally:
         con.close()
+
+
+def has_responses(settings: Settings, fiscal_year: int, fiscal_quarter: int) -> bool:
+    """Whether the OMB views have a response in that quarter (a probe that stops at the
+    first one, not a scan of every response as listing the quarters is: 0.2 s at 10M)."""
+    con = open_warehouse_for_export(settings)
+    try:
+        return quarter_has_responses(con, fiscal_year, fiscal_quarter)
+    except duckdb.CatalogException:
+        return False
+    finally:
+        con.close()
+
+
+def list_quarters(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
+    rows = con.execute(
+        "select fiscal_year, fiscal_quarter from marts.fct_omb_survey_responses "
+        "group by all order by all"
+    ).fetchall()
+    return [(int(y), int(q)) for y, q in rows]
+
+
+def quarter_has_responses(
+    con: duckdb.DuckDBPyConnection, fiscal_year: int, fiscal_quarter: int
+) -> bool:
+    return con.execute(
+        "select exists (select 1 from marts.fct_omb_survey_responses "
+        "where fiscal_year = ? and fiscal_quarter = ?)",
+        [fiscal_year, fiscal_quarter],
+    ).fetchone()[0]

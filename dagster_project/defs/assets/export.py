@@ -24,7 +24,12 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from dagster_project.core.build_state import build_fingerprint
-from dagster_project.core.export_state import ExportError, open_warehouse_for_export
+from dagster_project.core.export_state import (
+    ExportError,
+    list_quarters,
+    open_warehouse_for_export,
+    quarter_has_responses,
+)
 from dagster_project.core.reference import drivers_where
 from dagster_project.core.settings import Settings, get_settings
 from dagster_project.defs.assets import export_validation
@@ -143,17 +148,14 @@ def _print_status(status: str, problems: list) -> None:
 
 def _require_data(con: duckdb.DuckDBPyConnection, fiscal_year: int, fiscal_quarter: int) -> None:
     try:
-        quarters = con.execute(
-            "select fiscal_year, fiscal_quarter from marts.fct_omb_survey_responses "
-            "group by all order by all"
-        ).fetchall()
+        found = quarter_has_responses(con, fiscal_year, fiscal_quarter)
     except duckdb.CatalogException as exc:
         raise ExportError(
             "the warehouse has no OMB export views (marts.fct_omb_survey_responses): "
             "run the dbt build (`cxwh pipeline`) first"
         ) from exc
-    if (fiscal_year, fiscal_quarter) not in quarters:
-        have = ", ".join(f"FY{y} Q{q}" for y, q in quarters) or "none"
+    if not found:
+        have = ", ".join(f"FY{y} Q{q}" for y, q in list_quarters(con)) or "none"
         raise ExportError(
             f"no responses in FY{fiscal_year} Q{fiscal_quarter}; quarters with data: {have}"
         )
