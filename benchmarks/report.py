@@ -7,8 +7,11 @@ so the chart is a small hand-written SVG, which GitHub renders inline.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 from benchmarks.measure import GIB, Measured, fmt_bytes
 
@@ -463,7 +466,66 @@ def prepend(out: Path, section: str) -> None:
 COLORS = {"pipeline": "#1f77b4", "floor": "#2ca02c", "pandas": "#d62728", "generate": "#7f7f7f"}
 
 
-def chart_svg(results: list[ScaleResult], w: int = 640, h: int = 400) -> str:
+@dataclass
+class ChartPoint:
+    """A scale's full-run seconds read back from results.md, for the chart."""
+
+    responses: int
+    pipeline: SimpleNamespace
+    floor: SimpleNamespace | None
+    pandas: SimpleNamespace | None
+    pandas_status: str
+    generate: SimpleNamespace
+
+
+_CHART_ROWS = {
+    "**pipeline** (`cxwh pipeline`, wall)": "pipeline",
+    "floor (bare DuckDB, 1 process)": "floor",
+    "pandas": "pandas",
+    "`cxwh generate`": "generate",
+}
+
+
+def earlier_points(text: str, since: datetime) -> list[ChartPoint]:
+    """The newest full-run seconds of each scale in a results.md (newest run first) from
+    runs started at `since` or later, so that a run of some scales redraws the chart with
+    the others' recent numbers (older ones measured code that has moved on)."""
+    points: dict[int, ChartPoint] = {}
+    recent = []
+    for run in text.split("\n## ")[1:]:
+        started = re.match(r"([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}) UTC", run)
+        if started and datetime.strptime(started[1], "%Y-%m-%d %H:%M").replace(tzinfo=UTC) >= since:
+            recent.append(run)
+    for section in "\n".join(recent).split("\n### ")[1:]:
+        match = re.match(r"\S+ responses \(([0-9,]+)\)", section)
+        if not match or int(match[1].replace(",", "")) in points:
+            continue
+        seconds = {}
+        for line in section.split("\n\n", 2)[1].splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            value = cells[1].replace(",", "") if len(cells) > 1 else ""
+            # a baseline that did not finish reads "out of memory", "timed out", ...
+            if cells[0] in _CHART_ROWS and re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
+                seconds[_CHART_ROWS[cells[0]]] = float(value)
+        if "pipeline" in seconds and "generate" in seconds:
+            at = {k: SimpleNamespace(seconds=v, ok=True) for k, v in seconds.items()}
+            points[int(match[1].replace(",", ""))] = ChartPoint(
+                int(match[1].replace(",", "")), at["pipeline"], at.get("floor"),
+                at.get("pandas"), "ok" if "pandas" in at else "failed", at["generate"],
+            )  # fmt: skip
+    return list(points.values())
+
+
+def chart_points(
+    results: list[ScaleResult], earlier_text: str, since: datetime
+) -> list[ScaleResult | ChartPoint]:
+    """This run's scales, and every other scale's newest numbers from runs since `since`."""
+    ran = {r.responses for r in results}
+    earlier = earlier_points(earlier_text, since)
+    return [*results, *(p for p in earlier if p.responses not in ran)]
+
+
+def chart_svg(results: list[ScaleResult | ChartPoint], w: int = 640, h: int = 400) -> str:
     """Seconds vs responses, log-log, one line per contender."""
     series: dict[str, list[tuple[int, float]]] = {k: [] for k in COLORS}
     for r in sorted(results, key=lambda r: r.responses):

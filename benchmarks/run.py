@@ -19,7 +19,7 @@ import platform
 import shutil
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from benchmarks.report import (
     ScaleResult,
     SparkRun,
     WorkerRuns,
+    chart_points,
     chart_svg,
     prepend,
     run_section,
@@ -562,8 +563,11 @@ def main(argv: list[str] | None = None) -> int:
         "Shared machine: other work ran on the same cores, so timings are noisy "
         "(compare ratios within a run rather than seconds across runs)."
     )
+    earlier = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     prepend(args.out, run_section(heading, machine(), results, notes))
-    (args.out.parent / "time_vs_scale.svg").write_text(chart_svg(results), encoding="utf-8")
+    # the scales this run skipped keep their newest points from the last two days' runs
+    chart = chart_svg(chart_points(results, earlier, since=started - timedelta(days=2)))
+    (args.out.parent / "time_vs_scale.svg").write_text(chart, encoding="utf-8")
     print(f"\nResults added to {args.out}; chart {args.out.parent / 'time_vs_scale.svg'}\n")
     ok = True
     for r in results:

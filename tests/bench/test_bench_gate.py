@@ -166,3 +166,30 @@ def test_suspect_responses_are_counted_back_before_comparing(tmp_path):
     assert R.suspect_responses(tmp_path) == 1
     # between engines (both screen) nothing is counted back
     assert R.mart_scores(tmp_path, primary_only=False)[KEY] == (40, 30, 75.0, False)
+
+
+def test_the_chart_keeps_the_newest_recent_point_of_every_scale_the_run_skipped(tmp_path):
+    """A run of some scales redraws time_vs_scale.svg with the other scales' newest
+    numbers read back from results.md, and leaves off runs older than `since`."""
+    from datetime import UTC, datetime
+
+    from benchmarks.report import chart_points, chart_svg, prepend, run_section
+
+    def result(responses: int, pipeline: float) -> ScaleResult:
+        measured = Measured(["x"], pipeline, 1, 0, False, None)
+        return ScaleResult(f"{responses}", responses, _measured(), PipelineRun(measured, True))
+
+    out = tmp_path / "results.md"
+    for heading, results in [  # oldest first: each run is added on top
+        ("2026-12-01 09:00 UTC — scales 100k", [result(100_000, 13.6)]),
+        ("2026-12-06 10:00 UTC — scales 20k, 10M", [result(20_000, 19.8), result(10**7, 456.4)]),
+        ("2026-12-06 15:00 UTC — scales 10M", [result(10**7, 425.6)]),
+    ]:
+        prepend(out, run_section(heading, [], results, ""))
+    points = chart_points(
+        [result(10**6, 43.6)], out.read_text(), since=datetime(2026, 12, 4, tzinfo=UTC)
+    )
+    assert {p.responses: p.pipeline.seconds for p in points} == {
+        10**6: 43.6, 20_000: 19.8, 10**7: 425.6
+    }  # fmt: skip
+    assert chart_svg(points).count("<circle") >= 3
