@@ -498,7 +498,8 @@ def earlier_points(text: str, since: datetime) -> list[ChartPoint]:
             recent.append(run)
     for section in "\n".join(recent).split("\n### ")[1:]:
         match = re.match(r"\S+ responses \(([0-9,]+)\)", section)
-        if not match or int(match[1].replace(",", "")) in points:
+        responses = int(match[1].replace(",", "")) if match else 0
+        if not match or responses in points:  # a newer run already gave this scale
             continue
         seconds = {}
         for line in section.split("\n\n", 2)[1].splitlines():
@@ -509,8 +510,8 @@ def earlier_points(text: str, since: datetime) -> list[ChartPoint]:
                 seconds[_CHART_ROWS[cells[0]]] = float(value)
         if "pipeline" in seconds and "generate" in seconds:
             at = {k: SimpleNamespace(seconds=v, ok=True) for k, v in seconds.items()}
-            points[int(match[1].replace(",", ""))] = ChartPoint(
-                int(match[1].replace(",", "")), at["pipeline"], at.get("floor"),
+            points[responses] = ChartPoint(
+                responses, at["pipeline"], at.get("floor"),
                 at.get("pandas"), "ok" if "pandas" in at else "failed", at["generate"],
             )  # fmt: skip
     return list(points.values())
