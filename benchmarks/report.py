@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 from benchmarks.measure import GIB, Measured, fmt_bytes
 
@@ -471,11 +470,11 @@ class ChartPoint:
     """A scale's full-run seconds read back from results.md, for the chart."""
 
     responses: int
-    pipeline: SimpleNamespace
-    floor: SimpleNamespace | None
-    pandas: SimpleNamespace | None
+    pipeline: Measured
+    floor: Measured | None
+    pandas: Measured | None
     pandas_status: str
-    generate: SimpleNamespace
+    generate: Measured
 
 
 _CHART_ROWS = {
@@ -509,7 +508,7 @@ def earlier_points(text: str, since: datetime) -> list[ChartPoint]:
             if cells[0] in _CHART_ROWS and re.fullmatch(r"[0-9]+(\.[0-9]+)?", value):
                 seconds[_CHART_ROWS[cells[0]]] = float(value)
         if "pipeline" in seconds and "generate" in seconds:
-            at = {k: SimpleNamespace(seconds=v, ok=True) for k, v in seconds.items()}
+            at = {k: Measured([], v, 0, 0, False, None) for k, v in seconds.items()}
             points[responses] = ChartPoint(
                 responses, at["pipeline"], at.get("floor"),
                 at.get("pandas"), "ok" if "pandas" in at else "failed", at["generate"],

@@ -107,7 +107,7 @@ def test_the_dbt_macros_on_every_day(tmp_path):
                cast({{{{ fiscal_quarter_end(fiscal_year_of_date('d'), fiscal_quarter_of_date('d')) }}}} as varchar) as q_end
         from instants order by d
     """  # noqa: E501
-    env = {**os.environ, "CX_DATA_DIR": str(tmp_path), "TZ": "America/New_York"}
+    env = {**os.environ, "TZ": "America/New_York"}  # dbt_cli points dbt at tmp_path
     proc = dbt_cli(tmp_path, ["show", "--inline", sql, "--limit", "-1", "--output", "json",
                               "--log-format", "json"], env=env, timeout=300)  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]

@@ -93,7 +93,7 @@ def loaded(tmp_path_factory):
         # each file's ids are its own (form_id differs per file)
         text = "\n".join(r.replace("F-ENC", f"F-{name[:-4]}") for r in rows)
         (landing / "touchpoints" / name).write_text(f"{TP_HEADER},{header}\n{text}\n")
-    env = {**os.environ, "CX_DATA_DIR": str(data), "CX_ID_SALT": "enc-salt"}
+    env = {**os.environ, "CX_ID_SALT": "enc-salt"}  # dbt_cli points dbt at `data`
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CX_DATA_DIR", str(data))
         mp.setenv("CX_ID_SALT", "enc-salt")
