@@ -16,9 +16,6 @@ ALL = "all"
 # The smallest n shown with a score, as the snapshot publishes it
 # (marts.dim_reporting_rules): SQL text, so every query applies the published rule.
 MIN_N = "(select min_reportable_n from marts.dim_reporting_rules)"
-# Answers of suspect responses (screening, docs/screening.md) are in no count or score:
-# a condition on an answer's response key (format it with key=...).
-NOT_SUSPECT = "{key} not in (select response_key from marts.fct_response where is_suspect)"
 
 
 @dataclass(frozen=True)

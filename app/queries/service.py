@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app.queries.common import MIN_N, NOT_SUSPECT, Scope, conditions
+from app.queries.common import MIN_N, Scope, conditions
 from app.queries.engine import run
 
 SENTIMENTS = {  # VADER's conventional cut-offs on the compound score
@@ -36,38 +36,45 @@ def driver_trend(scope: Scope) -> pd.DataFrame:
 
 def answer_distribution(scope: Scope) -> pd.DataFrame:
     """How many gave each answer to each question (1–5, thumbs, ticks), with the
-    answer's label and tone from dim_answer_value."""
-    where, params = conditions(scope, period="f.", service="f.service_id", agency=None,
-                               channel="f.channel")  # fmt: skip
+    answer's label and tone from dim_answer_value (counts: marts.agg_answer_distribution,
+    suspect responses left out)."""
+    where, params = conditions(scope, period="a.", service="a.service_id", agency=None,
+                               channel="a.channel", channel_all_row=True)  # fmt: skip
     return run(
         f"""
-        select f.driver, d.driver_label, d.driver_order, f.scale, f.answer_value,
+        select a.driver, d.driver_label, d.driver_order, a.scale, a.answer_value,
                v.answer_label as answer, v.is_positive, v.is_negative,
-               count(*) as n_answers
-        from marts.fct_transaction_feedback f
-        join marts.dim_driver d on d.driver = f.driver
-        join marts.dim_answer_value v on v.scale = f.scale and v.answer_value = f.answer_value
+               sum(a.n_answers) as n_answers
+        from marts.agg_answer_distribution a
+        join marts.dim_driver d on d.driver = a.driver
+        join marts.dim_answer_value v on v.scale = a.scale and v.answer_value = a.answer_value
         -- A question whose score cell is suppressed (too few answers, or complementary)
         -- shows no split: the split would give the score away. (The qualify below says
         -- the same for the answers in scope, whatever the cell.)
         join marts.agg_quarterly_service_scores q
-          on q.service_id = f.service_id and q.fiscal_year = f.fiscal_year
-         and q.fiscal_quarter = f.fiscal_quarter and q.driver = f.driver
-         and q.channel = ? and not q.is_suppressed
-        where {where} and {NOT_SUSPECT.format(key="f.response_key")}
-        group by f.driver, d.driver_label, d.driver_order, f.scale, f.answer_value,
+          on q.service_id = a.service_id and q.fiscal_year = a.fiscal_year
+         and q.fiscal_quarter = a.fiscal_quarter and q.driver = a.driver
+         and q.channel = a.channel and not q.is_suppressed
+        where {where}
+        group by a.driver, d.driver_label, d.driver_order, a.scale, a.answer_value,
                  v.answer_label, v.is_positive, v.is_negative
-        qualify sum(count(*)) over (partition by f.driver) >= {MIN_N}
-        order by d.driver_order, f.scale, f.answer_value desc
+        qualify sum(sum(a.n_answers)) over (partition by a.driver) >= {MIN_N}
+        order by d.driver_order, a.scale, a.answer_value desc
         """,
-        (scope.channel, *params),
+        params,
     )
 
 
 def question_reach(scope: Scope) -> pd.DataFrame:
-    """How many responses answered each question, in question order: where people stop."""
+    """How many responses answered each question, in question order: where people stop.
+    A response answers a driver at most once, so a driver's answers
+    (marts.agg_answer_distribution) are the responses that answered it."""
     where, params = conditions(scope, period="", service="service_id", agency=None,
                                channel="channel")  # fmt: skip
+    answered_where, answered_params = conditions(
+        scope, period="", service="service_id", agency=None, channel="channel",
+        channel_all_row=True,
+    )  # fmt: skip
     return run(
         f"""
         with responses as (
@@ -75,9 +82,9 @@ def question_reach(scope: Scope) -> pd.DataFrame:
             where {where} and not is_suspect
         ),
         answered as (
-            select driver, count(distinct response_key) as n_answered
-            from marts.fct_transaction_feedback
-            where {where} and {NOT_SUSPECT.format(key="response_key")}
+            select driver, sum(n_answers) as n_answered
+            from marts.agg_answer_distribution
+            where {answered_where}
             group by driver
         )
         select d.driver_label, d.driver_order, a.n_answered, r.n_responses,
@@ -87,7 +94,7 @@ def question_reach(scope: Scope) -> pd.DataFrame:
         cross join responses r
         order by d.driver_order
         """,
-        tuple(params) * 2,
+        (*params, *answered_params),
     )
 
 
@@ -162,11 +169,14 @@ def recent_comments(
     if sentiment in SENTIMENTS:
         extra += " and r." + SENTIMENTS[sentiment]
     if driver:
+        # the answer fact is in load order, which keeps a quarter's answers together:
+        # naming the quarter lets DuckDB skip every other quarter's row groups
         extra += (
             " and exists (select 1 from marts.fct_transaction_feedback f"
-            " where f.response_key = r.response_key and f.driver = ?)"
+            " where f.response_key = r.response_key and f.driver = ?"
+            " and f.fiscal_year = ? and f.fiscal_quarter = ?)"
         )
-        params.append(driver)
+        params += [driver, scope.fiscal_year, scope.fiscal_quarter]
     return run(
         f"""
         select r.submitted_at, c.channel_label as channel, r.comment_sentiment, r.comment

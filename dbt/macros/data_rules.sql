@@ -127,17 +127,20 @@ failures as (
     select
         'relationships' as rule,
         '{{ column }} -> {{ target.to }}.{{ target.field }}' as column_name,
-        cast(count(*) as bigint) as failing_rows
-    from checked
-    where
-        checked.{{ column }} is not null
-        -- an anti-join, not a left join on the parent's distinct keys: the rows checked
-        -- (a batch) are hashed and the parent only scanned, where `distinct` hashed all
-        -- of it (fct_response's 10M keys: 1.6-1.9 s of a 1 % run, now 0.75 s)
-        and not exists (
-            select 1 from {{ ref(target.to) }} as parents
-            where parents.{{ target.field }} = checked.{{ column }}
-        )
+        cast(coalesce(sum(children.n), 0) as bigint) as failing_rows
+    -- each distinct value once, then an anti-join: the parent is only scanned, and a
+    -- fact's many rows per key (52M answers of 10M responses) are hashed once, not
+    -- probed one by one (6.1 s -> 2.4 s for the answers' response_key at 10M)
+    from (
+        select {{ column }} as child, count(*) as n
+        from checked
+        where {{ column }} is not null
+        group by {{ column }}
+    ) as children
+    where not exists (
+        select 1 from {{ ref(target.to) }} as parents
+        where parents.{{ target.field }} = children.child
+    )
     {%- endfor %}
 
 )

@@ -4,7 +4,7 @@
     A re-delivered response comes back from raw with a new _loaded_at; fct_response and
     fct_transaction_feedback delete its earlier rows (delete+insert). Marts that are kept
     up to date from the facts by key (journeys by case, relationships by customer) or
-    by adding counts (the answer cells behind the quarterly scores) must also undo the
+    by adding counts (the answer counts behind the quarterly scores) must also undo the
     earlier version: its old case, customer, service-quarter, and answers. The facts'
     pre-hooks append those here before they replace anything; a mart reads the rows
     replaced after its own cursor. Append-only: a mart that failed a run still finds
@@ -14,8 +14,8 @@
     {{ bookkeeping_relation('replaced_responses') }}
 {%- endmacro %}
 
-{% macro replaced_answer_cells_relation() -%}
-    {{ bookkeeping_relation('replaced_answer_cells') }}
+{% macro replaced_answer_values_relation() -%}
+    {{ bookkeeping_relation('replaced_answer_values') }}
 {%- endmacro %}
 
 {#- The responses of this build's batch (a subquery): key and new load time. -#}
@@ -46,26 +46,28 @@
 {%- endmacro %}
 
 {#- pre-hook of fct_transaction_feedback: the answers of each response the batch
-    replaces, counted per cell of the quarterly scores. -#}
-{% macro record_replaced_answer_cells() -%}
+    replaces, counted per cell of the quarterly scores and answer value (the grain of
+    int_answers_aggregated). -#}
+{% macro record_replaced_answer_values() -%}
     {%- if builds_incrementally() %}
     {{ create_bookkeeping_schema() }};
-    create table if not exists {{ replaced_answer_cells_relation() }} (
+    create table if not exists {{ replaced_answer_values_relation() }} (
         service_id varchar, agency_code varchar, fiscal_year integer, fiscal_quarter integer,
-        channel varchar, driver varchar, n bigint, n_positive bigint, n_likert bigint,
-        likert_sum bigint, replaced_at timestamptz
+        channel varchar, driver varchar, scale varchar, answer_value integer, n bigint,
+        n_positive bigint, n_likert bigint, likert_sum bigint, replaced_at timestamptz
     );
     {%- if is_incremental() %}
-    insert into {{ replaced_answer_cells_relation() }}
+    insert into {{ replaced_answer_values_relation() }}
     select
         old.service_id, old.agency_code, old.fiscal_year, old.fiscal_quarter, old.channel,
-        old.driver, {{ answer_cell_counts('old') }}, new._loaded_at
+        old.driver, old.scale, old.answer_value, {{ answer_cell_counts('old') }},
+        new._loaded_at
     from {{ this }} as old
     inner join {{ batch_responses() }} as new
         on old.response_key = new.response_key and old._loaded_at < new._loaded_at
     group by
         old.service_id, old.agency_code, old.fiscal_year, old.fiscal_quarter, old.channel,
-        old.driver, new._loaded_at
+        old.driver, old.scale, old.answer_value, new._loaded_at
     {%- endif %}
     {%- endif %}
 {%- endmacro %}

@@ -3,17 +3,20 @@
 
 -- The quarterly aggregates add up to the facts: per service x quarter x driver, the
 -- `all` row's n and n_positive equal the fact counts, and so do the sums over the
--- channel rows; agg_response_rates' `all` responses equal fct_response's count. Suspect
--- responses (screening) are in the facts and in none of the aggregates.
+-- channel rows; agg_answer_distribution's counts per answer value likewise;
+-- agg_response_rates' `all` responses equal fct_response's count. Suspect responses
+-- (screening) are in the facts and in none of the aggregates.
 with
 
-facts as (
+answer_facts as (
 
     select
         service_id,
         fiscal_year,
         fiscal_quarter,
         driver,
+        scale,
+        answer_value,
         count(*) as n,
         sum(case when is_positive then 1 else 0 end) as n_positive
     from {{ ref('fct_transaction_feedback') }}
@@ -23,6 +26,20 @@ facts as (
             from {{ ref('fct_response') }} as suspects
             where suspects.is_suspect
         )
+    group by service_id, fiscal_year, fiscal_quarter, driver, scale, answer_value
+
+),
+
+facts as (
+
+    select
+        service_id,
+        fiscal_year,
+        fiscal_quarter,
+        driver,
+        sum(n) as n,
+        sum(n_positive) as n_positive
+    from answer_facts
     group by service_id, fiscal_year, fiscal_quarter, driver
 
 ),
@@ -65,6 +82,44 @@ score_mismatches as (
 
 ),
 
+distribution as (
+
+    select
+        service_id,
+        fiscal_year,
+        fiscal_quarter,
+        driver,
+        scale,
+        answer_value,
+        sum(case when channel = 'all' then n_answers else 0 end) as n_all,
+        sum(case when channel != 'all' then n_answers else 0 end) as n_channels
+    from {{ ref('agg_answer_distribution') }}
+    group by service_id, fiscal_year, fiscal_quarter, driver, scale, answer_value
+
+),
+
+distribution_mismatches as (
+
+    select
+        'agg_answer_distribution' as model,
+        coalesce(answer_facts.service_id, distribution.service_id) as service_id,
+        coalesce(answer_facts.fiscal_year, distribution.fiscal_year) as fiscal_year,
+        coalesce(answer_facts.fiscal_quarter, distribution.fiscal_quarter) as fiscal_quarter
+    from answer_facts
+    full outer join distribution
+        on
+            answer_facts.service_id = distribution.service_id
+            and answer_facts.fiscal_year = distribution.fiscal_year
+            and answer_facts.fiscal_quarter = distribution.fiscal_quarter
+            and answer_facts.driver = distribution.driver
+            and answer_facts.scale = distribution.scale
+            and answer_facts.answer_value = distribution.answer_value
+    where
+        answer_facts.n is null or distribution.n_all is null
+        or answer_facts.n != distribution.n_all or answer_facts.n != distribution.n_channels
+
+),
+
 n_responses as (
 
     select count(*) as n
@@ -95,5 +150,7 @@ rate_mismatches as (
 )
 
 select * from score_mismatches
+union all
+select * from distribution_mismatches
 union all
 select * from rate_mismatches

@@ -259,6 +259,22 @@ def _key_driver_rows(answers: list[dict]) -> list[dict]:
     return out
 
 
+def _answer_distribution_rows(answers: list[dict]) -> list[dict]:
+    """agg_answer_distribution from the answers: per channel and `all`, driver and
+    answer, suspect responses left out."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for a in answers:
+        if a["response_key"] == SUSPECT_KEY:
+            continue
+        for channel in (a["channel"], "all"):
+            key = (a["service_id"], a["agency_code"], a["fiscal_year"], a["fiscal_quarter"],
+                   channel, a["driver"], a["scale"], a["answer_value"])  # fmt: skip
+            counts[key] += 1
+    columns = ("service_id", "agency_code", "fiscal_year", "fiscal_quarter", "channel",
+               "driver", "scale", "answer_value")  # fmt: skip
+    return [dict(zip(columns, key), n_answers=n) for key, n in counts.items()]
+
+
 def _omb_summary_rows() -> list[dict]:
     """agg_omb_driver_summary: the channel cells, positive count and score blank when
     suppressed (touchpoints_channel from dim_channel's fixture, none here)."""
@@ -559,6 +575,7 @@ def rows() -> dict[str, list[dict]]:
         ],  # fmt: skip
         "marts.fct_response": responses,
         "marts.fct_transaction_feedback": answers,
+        "marts.agg_answer_distribution": _answer_distribution_rows(answers),
         "marts.agg_journey_stage_quarterly": stage_rows,
         "marts.fct_journey": [
             dict(

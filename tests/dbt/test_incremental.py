@@ -214,7 +214,8 @@ def test_the_omb_views_rules_read_the_latest_batch(built_warehouse, tmp_path):
 
 
 CELL_COUNTS = """
-    select service_id, fiscal_year, fiscal_quarter, channel, driver, count(*) as n,
+    select service_id, fiscal_year, fiscal_quarter, channel, driver, scale, answer_value,
+           count(*) as n,
            count(*) filter (where is_positive) as n_positive
     from marts.fct_transaction_feedback group by all order by all"""
 
@@ -247,7 +248,8 @@ def test_a_cell_emptied_by_a_redelivery_keeps_the_cell_counts_cursor(built_wareh
         assert run.returncode == 0, f"load {number}: " + run.output[-3000:]
     with open_warehouse(tmp_path) as con:
         kept = con.execute("""
-            select service_id, fiscal_year, fiscal_quarter, channel, driver, n, n_positive
+            select service_id, fiscal_year, fiscal_quarter, channel, driver, scale,
+                   answer_value, n, n_positive
             from intermediate.int_answers_aggregated where n > 0 order by all""").fetchall()
         assert kept == con.execute(CELL_COUNTS).fetchall()
         assert con.execute("""select count(*) from marts.fct_transaction_feedback f

@@ -38,6 +38,7 @@ MARTS = (
     "fct_relationship", "agg_quarterly_service_scores", "agg_journey_stage_quarterly",
     "agg_response_rates", "fct_file_loads", "agg_quarantine_reasons", "agg_key_drivers",
     "agg_suspect_responses", "fct_comment_themes", "agg_comment_themes_quarterly",
+    "agg_answer_distribution",
 )  # fmt: skip
 TP_HEADER = (
     "id,form_id,form_kind,service_id,channel,created_at,page,user_agent,stage,"
@@ -270,7 +271,7 @@ def test_incremental_marts_equal_a_full_rebuild(warehouse):
             "select count(*) from marts_db.intermediate.replaced_responses"
         ).fetchone()
         cells = con.execute(
-            "select count(*) from marts_db.intermediate.replaced_answer_cells"
+            "select count(*) from marts_db.intermediate.replaced_answer_values"
         ).fetchone()
         suspects = dict(con.execute(
             "select suspect_rule, count(*) from marts.fct_response where is_suspect group by 1"

@@ -1,5 +1,6 @@
--- The counts behind the quarterly scores, per service x fiscal quarter x channel x driver
--- cell: answers, positive answers, Likert answers and their sum. Kept up to date by
+-- The counts behind the quarterly scores and the dashboard's answer distributions, per
+-- service x fiscal quarter x channel x driver cell and answer (scale, value): answers,
+-- positive answers, Likert answers and their sum. Kept up to date by
 -- addition: a build adds the counts of the answers loaded since the last one and takes
 -- away those of the answers they replaced (recorded by fct_transaction_feedback's
 -- pre-hook), so it reads only the batch, never every answer again. Exactly once: the
@@ -11,13 +12,17 @@
 {{
     config(
         materialized=cx_incremental_materialization(),
-        unique_key=['service_id', 'fiscal_year', 'fiscal_quarter', 'channel', 'driver'],
+        unique_key=[
+            'service_id', 'fiscal_year', 'fiscal_quarter', 'channel', 'driver', 'scale',
+            'answer_value',
+        ],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
     )
 }}
 -- depends_on: {{ ref('fct_transaction_feedback') }}
-{%- set key = 'service_id, agency_code, fiscal_year, fiscal_quarter, channel, driver' %}
+{%- set key =
+    'service_id, agency_code, fiscal_year, fiscal_quarter, channel, driver, scale, answer_value' %}
 {%- set since = incremental_since() %}
 
 with
@@ -45,7 +50,7 @@ removed as (
         -sum(n_likert) as n_likert,
         -sum(likert_sum) as likert_sum,
         max(replaced_at) as _loaded_at
-    from {{ replaced_answer_cells_relation() }}
+    from {{ replaced_answer_values_relation() }}
     where replaced_at > cast('{{ since if since != 'empty' else '-infinity' }}' as timestamp with time zone)
     group by {{ key }}
 
@@ -72,6 +77,8 @@ previous as (
             and changes.fiscal_quarter = cells.fiscal_quarter
             and changes.channel = cells.channel
             and changes.driver = cells.driver
+            and changes.scale = cells.scale
+            and changes.answer_value = cells.answer_value
     )
 
 ),

@@ -25,26 +25,7 @@ with
 -- every answer's counts less those of suspect responses (screening): no score counts them
 counts as (
 
-    select
-        cells.service_id,
-        cells.agency_code,
-        cells.fiscal_year,
-        cells.fiscal_quarter,
-        cells.channel,
-        cells.driver,
-        cells.n - coalesce(suspect.n, 0) as n,
-        cells.n_positive - coalesce(suspect.n_positive, 0) as n_positive,
-        cells.n_likert - coalesce(suspect.n_likert, 0) as n_likert,
-        cells.likert_sum - coalesce(suspect.likert_sum, 0) as likert_sum
-    from {{ ref('int_answers_aggregated') }} as cells
-    left join {{ ref('int_suspect_answer_cells') }} as suspect
-        on
-            cells.service_id = suspect.service_id
-            and cells.fiscal_year = suspect.fiscal_year
-            and cells.fiscal_quarter = suspect.fiscal_quarter
-            and cells.channel = suspect.channel
-            and cells.driver = suspect.driver
-    where cells.n > coalesce(suspect.n, 0)
+    select * from {{ ref('int_answer_counts_screened') }}
 
 ),
 

@@ -1,8 +1,8 @@
 -- The answers of the suspect responses (fct_response.is_suspect, set by screening),
--- counted per cell of the quarterly scores. int_score_cells_suppressed takes them away
--- from int_answers_aggregated, which counts every answer: a response whose flag
--- changes (a duplicate found later, a burst that grows) moves between the two without
--- the additive counts being touched. Suspect responses are few, so this reads their
+-- counted per cell of the quarterly scores and answer value (int_answers_aggregated's
+-- grain). int_answer_counts_screened takes them away from int_answers_aggregated, which
+-- counts every answer: a response whose flag changes (a duplicate found later, a burst
+-- that grows) moves between the two without the additive counts being touched. Suspect responses are few, so this reads their
 -- answers only.
 with
 
@@ -21,6 +21,8 @@ select
     answers.fiscal_quarter,
     answers.channel,
     answers.driver,
+    answers.scale,
+    answers.answer_value,
     {{ answer_cell_counts('answers') }}
 from {{ ref('fct_transaction_feedback') }} as answers
 where answers.response_key in (select suspects.response_key from suspects)
@@ -30,4 +32,6 @@ group by
     answers.fiscal_year,
     answers.fiscal_quarter,
     answers.channel,
-    answers.driver
+    answers.driver,
+    answers.scale,
+    answers.answer_value

@@ -4,7 +4,8 @@
 -- or failed any mart skips it, and nothing is published). A mart missing from this list
 -- fails tests/integration/test_definitions.py.
 {%- set marts = [
-    'agg_action_plan_progress', 'agg_journey_stage_quarterly', 'agg_key_drivers',
+    'agg_action_plan_progress', 'agg_answer_distribution', 'agg_journey_stage_quarterly',
+    'agg_key_drivers',
     'agg_quarantine_reasons', 'agg_quarterly_rollup_scores', 'agg_quarterly_service_scores',
     'agg_relationship_trust_groups',
     'agg_comment_themes_quarterly', 'agg_response_rates', 'agg_suspect_responses',
