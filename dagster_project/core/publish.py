@@ -9,8 +9,9 @@ so that a dashboard still reading one is not cut off.
 The marts live in their own DuckDB file (`$CX_DATA_DIR/marts_db.duckdb`, which dbt builds
 into), so a snapshot is a byte copy of that file: no table is re-read, re-sorted or
 re-compressed, and the cost is the file's size at disk speed, whatever changed. dbt
-stores the facts in service x quarter order (the dashboard's per-service queries skip
-the row groups of every other service), and the copy keeps every block as it is. The
+stores the response fact in service x quarter order (the dashboard's per-service
+queries skip the row groups of every other service) and the answer fact in load order
+(a quarter's answers together), and the copy keeps every block as it is. The
 copy then loses what the dashboard must not read: the marts' views (they read the
 warehouse's staging and intermediate schemas, which the snapshot does not have) and
 the build's bookkeeping schema; and gains `meta`: what was published, from which run,

@@ -20,9 +20,11 @@
     create schema if not exists {{ api.Relation.create(database=marts_database(), schema='intermediate').without_identifier() }}
 {%- endmacro %}
 
-{#- The facts are stored in the order the dashboard filters them by (service, then
-    quarter): DuckDB's per-row-group min/max then skips every other service's rows.
-    The publish is a byte copy, so the order dbt writes is the order the dashboard reads. -#}
+{#- fct_response and fct_comment_themes are stored in the order the dashboard filters
+    them by (service, then quarter): DuckDB's per-row-group min/max then skips every
+    other service's rows. The publish is a byte copy, so the order dbt writes is the
+    order the dashboard reads. (The answer fact is not sorted: the dashboard reads its
+    counts from agg_answer_distribution; fct_transaction_feedback.sql says why.) -#}
 {% macro service_quarter_order(prefix='') -%}
     order by {{ prefix }}service_id, {{ prefix }}fiscal_year, {{ prefix }}fiscal_quarter
 {%- endmacro %}

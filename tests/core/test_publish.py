@@ -145,7 +145,7 @@ def test_readers_only_ever_see_complete_snapshots(warehouse):
 
 
 def test_the_snapshot_keeps_the_order_the_marts_are_stored_in(warehouse):
-    # dbt writes the facts in service x quarter order; a byte copy keeps every block.
+    # dbt writes fct_response in service x quarter order; a byte copy keeps every block.
     with _marts(warehouse) as con:
         con.execute(
             "create table marts.fct_x as select * from (values "

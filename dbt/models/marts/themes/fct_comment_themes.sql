@@ -1,7 +1,7 @@
 -- depends_on: {{ ref('comment_themes') }}
 -- One row per response x theme its (redacted) comment is about (seed comment_themes,
 -- macros/comment_themes.sql). Suspect responses (screening) are left out. Each distinct
--- comment text is matched once; the facts are written in service x quarter order.
+-- comment text is matched once; rows are written in service x quarter order.
 -- Incremental by response: a build matches the responses loaded, re-delivered or
 -- re-screened since the last one (all of them when the seed's patterns changed).
 {{
