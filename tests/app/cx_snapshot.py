@@ -272,7 +272,7 @@ def _answer_distribution_rows(answers: list[dict]) -> list[dict]:
             counts[key] += 1
     columns = ("service_id", "agency_code", "fiscal_year", "fiscal_quarter", "channel",
                "driver", "scale", "answer_value")  # fmt: skip
-    return [dict(zip(columns, key), n_answers=n) for key, n in counts.items()]
+    return [dict(zip(columns, key, strict=True), n_answers=n) for key, n in counts.items()]
 
 
 def _omb_summary_rows() -> list[dict]:

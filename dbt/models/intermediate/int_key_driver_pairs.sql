@@ -23,7 +23,8 @@
 
 with
 
-batch as (
+-- read twice (each answer, and its response's trust answer): inlined, not copied first
+batch as {{ inline_cte() }} (
 
     select
         answers.response_key,

