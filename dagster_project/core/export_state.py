@@ -7,12 +7,16 @@ quarterly schedule and the export asset ask too.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 import duckdb
 
 from dagster_project.core.build_state import build_fingerprint
 from dagster_project.core.settings import Settings
 from dagster_project.core.warehouse import WarehouseLockedError, connect_warehouse
+
+T = TypeVar("T")
 
 
 class ExportError(RuntimeError):
@@ -46,27 +50,31 @@ def open_warehouse_for_export(settings: Settings) -> duckdb.DuckDBPyConnection:
         ) from exc
 
 
-def quarters_with_responses(settings: Settings) -> list[tuple[int, int]]:
-    """(fiscal year, quarter) pairs the OMB views have responses for, oldest first."""
+def _read_omb_views(
+    settings: Settings, read: Callable[[duckdb.DuckDBPyConnection], T], missing: T
+) -> T:
+    """`read` on a read-only warehouse connection; `missing` when the OMB views are not
+    built yet."""
     con = open_warehouse_for_export(settings)
     try:
-        return list_quarters(con)
+        return read(con)
     except duckdb.CatalogException:
-        return []
+        return missing
     finally:
         con.close()
+
+
+def quarters_with_responses(settings: Settings) -> list[tuple[int, int]]:
+    """(fiscal year, quarter) pairs the OMB views have responses for, oldest first."""
+    return _read_omb_views(settings, list_quarters, [])
 
 
 def has_responses(settings: Settings, fiscal_year: int, fiscal_quarter: int) -> bool:
     """Whether the OMB views have a response in that quarter (a probe that stops at the
     first one, not a scan of every response as listing the quarters is: 0.2 s at 10M)."""
-    con = open_warehouse_for_export(settings)
-    try:
-        return quarter_has_responses(con, fiscal_year, fiscal_quarter)
-    except duckdb.CatalogException:
-        return False
-    finally:
-        con.close()
+    return _read_omb_views(
+        settings, lambda con: quarter_has_responses(con, fiscal_year, fiscal_quarter), False
+    )
 
 
 def list_quarters(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
