@@ -98,7 +98,9 @@ def phase_seconds(steps: dict[str, float]) -> dict[str, float]:
         "alert delivery": 0.0,
     }  # fmt: skip
     for step, seconds in steps.items():
-        if step.startswith("raw__"):
+        if step == "raw":  # every source, loaded in parallel by one step
+            phase = "ingest"
+        elif step.startswith("raw__"):
             phase = "ingest" if step.count("__") == 1 and step[5:] in SOURCES else "ingest checks"
         elif step.startswith("published__"):
             phase = "publish"

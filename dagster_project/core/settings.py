@@ -28,6 +28,7 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
 DEFAULT_DUCKDB_LOCK_WAIT_SECONDS = 300.0
 DEFAULT_PIPELINE_LOCK_WAIT_SECONDS = 3600.0
 DEFAULT_INGEST_BATCH_MB = 256.0
+DEFAULT_INGEST_SOURCES_AT_ONCE = 2
 DEFAULT_FRESHNESS_HOURS = 24.0 * 45
 DEFAULT_LOG_LEVEL = "ERROR"
 DEFAULT_DASHBOARD_PORT = 8501
@@ -54,6 +55,8 @@ class Settings:
     pipeline_lock_wait_seconds: float = DEFAULT_PIPELINE_LOCK_WAIT_SECONDS
     # The files of one source loaded in one transaction.
     ingest_batch_mb: float = DEFAULT_INGEST_BATCH_MB  # CX_INGEST_BATCH_MB
+    # Sources loaded at the same time (threads sharing the warehouse; 1: one by one).
+    ingest_sources_at_once: int = DEFAULT_INGEST_SOURCES_AT_ONCE  # CX_INGEST_SOURCES_AT_ONCE
     # The source freshness check warns after this long without a delivery.
     freshness_hours: float = DEFAULT_FRESHNESS_HOURS  # CX_FRESHNESS_HOURS
     log_level: str = DEFAULT_LOG_LEVEL  # CX_LOG_LEVEL: Dagster's console log level
@@ -129,6 +132,9 @@ def get_settings() -> Settings:
             "CX_PIPELINE_LOCK_WAIT_SECONDS", DEFAULT_PIPELINE_LOCK_WAIT_SECONDS
         ),
         ingest_batch_mb=_number("CX_INGEST_BATCH_MB", DEFAULT_INGEST_BATCH_MB),
+        ingest_sources_at_once=int(
+            _number("CX_INGEST_SOURCES_AT_ONCE", DEFAULT_INGEST_SOURCES_AT_ONCE)
+        ),
         freshness_hours=_number("CX_FRESHNESS_HOURS", DEFAULT_FRESHNESS_HOURS),
         log_level=(env("CX_LOG_LEVEL") or DEFAULT_LOG_LEVEL).upper(),
     )

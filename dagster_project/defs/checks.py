@@ -71,6 +71,7 @@ def _rows_accounted_for(con: duckdb.DuckDBPyConnection, source: str) -> AssetChe
     ).fetchall()
     files = con.execute("select count(*) from raw.load_log where _source = ?", [source])
     return AssetCheckResult(
+        asset_key=AssetKey(["raw", source]),
         check_name="rows_accounted_for",
         passed=not bad,
         metadata={
@@ -88,6 +89,7 @@ def _unique_record_keys(con: duckdb.DuckDBPyConnection, source: str) -> AssetChe
         group by all having count(*) > 1 order by n desc limit 1000"""
     ).fetchall()
     return AssetCheckResult(
+        asset_key=AssetKey(["raw", source]),
         check_name="unique_record_keys",
         passed=not dupes,
         metadata={
@@ -105,6 +107,7 @@ def _fresh_delivery(con: duckdb.DuckDBPyConnection, source: str, limit: float) -
     ).fetchall()[0]
     age = None if delivered is None else (datetime.now(UTC) - delivered).total_seconds() / 3600
     return AssetCheckResult(
+        asset_key=AssetKey(["raw", source]),
         check_name="fresh_delivery",
         passed=age is not None and age <= limit,
         severity=AssetCheckSeverity.WARN,
@@ -126,6 +129,7 @@ def _no_bad_files(summary: LoadSummary) -> AssetCheckResult:
         if len(bad) > 10:
             description += f"; and {len(bad) - 10} more"
     return AssetCheckResult(
+        asset_key=AssetKey(["raw", summary.source]),
         check_name=BAD_FILES_CHECK,
         passed=not bad,
         severity=AssetCheckSeverity.WARN,

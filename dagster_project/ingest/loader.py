@@ -11,10 +11,17 @@
 - Set-based batches: the pending files of a source are read, hashed and checked on
   worker threads, then loaded in batches of up to `CX_INGEST_BATCH_MB` (default 256)
   with ONE parse, one quarantine insert, one replace and one load_log insert per batch,
-  all in one transaction. If a batch fails, it is rolled back and its files are loaded
+  the writes in one transaction. If a batch fails, it is rolled back and its files are loaded
   one by one, so a file that cannot be parsed takes only itself down: it ends
   `rejected` (its content is bad: final, with a reason that quotes none of it) or
   `failed` (anything else: retried), and nothing of it is left behind.
+- Sources in parallel: `load_sources` loads up to `CX_INGEST_SOURCES_AT_ONCE` (default 2)
+  sources at once, each on its own connection to the one warehouse. DuckDB already runs
+  each big statement on every core, but a source's load has serial parts (reading the
+  files, hashing, single-threaded operators, the insert) that another source's parse
+  fills. The writes stay one at a time: a batch is parsed into temp tables outside any
+  transaction, then written (quarantine, replace, insert, load_log) in one transaction
+  under a process-wide lock, so load ids and load times stay unique and in commit order.
 - Record keys: in delivery order the LAST occurrence of a key wins and the earlier ones
   count as replaced (and as loaded); per file, rows_read = rows_loaded +
   rows_quarantined, and rows kept = rows_loaded - rows_replaced, exactly as if every
@@ -27,6 +34,7 @@ import contextlib
 import logging
 import os
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -62,8 +70,13 @@ TEMP_TABLES = (
 )  # fmt: skip
 MAX_FILES_PER_BATCH = 1000
 WORKERS = max(2, min(4, os.cpu_count() or 2))
+# One writer at a time in this process: a batch's transaction (and the schema set-up)
+# runs under it, its parse does not (see `_write`).
+_WRITE_LOCK = threading.Lock()
 
-__all__ = ["FileResult", "LoadSummary", "landing_files", "load_all", "load_source"]
+__all__ = [
+    "FileResult", "LoadSummary", "landing_files", "load_all", "load_source", "load_sources",
+]  # fmt: skip
 
 
 @dataclass
@@ -191,40 +204,61 @@ def load_source(
     source: str, settings: Settings | None = None, progress: bool = False
 ) -> LoadSummary:
     """Load every not-yet-loaded landing file of `source` into `raw.<source>`."""
+    return load_sources([source], settings, progress)[source]
+
+
+def load_sources(
+    sources: Sequence[str], settings: Settings | None = None, progress: bool = False
+) -> dict[str, LoadSummary]:
+    """Load every not-yet-loaded landing file of each source, up to
+    `settings.ingest_sources_at_once` sources at a time (the largest pending first)."""
     settings = settings or get_settings()
-    spec = _spec(source)
-    summary = LoadSummary(source)
-    entries = landing_entries(source, settings)
+    specs = [_spec(source) for source in sources]
+    entries = {spec.name: landing_entries(spec.name, settings) for spec in specs}
+    with connect_warehouse(settings) as con, _WRITE_LOCK:
+        ensure_tables(con, list(SPECS.values()))
+    pending = {name: sum(e.size for e in found) for name, found in entries.items()}
+    order = sorted(specs, key=lambda spec: -pending[spec.name])
+    with (
+        progress_bar(sum(pending.values()), "load", "B", unit_scale=True)
+        if progress and any(pending.values())
+        else contextlib.nullcontext()
+    ) as bar:
+        at_once = max(1, min(settings.ingest_sources_at_once, len(order)))
+        if at_once == 1:
+            done = [_load_one(spec, entries[spec.name], settings, bar) for spec in order]
+        else:
+            with ThreadPoolExecutor(at_once, thread_name_prefix="load") as pool:
+                done = list(pool.map(lambda s: _load_one(s, entries[s.name], settings, bar), order))
+    by_name = {summary.source: summary for summary in done}
+    return {source: by_name[source] for source in sources}
+
+
+def _load_one(spec: SourceSpec, entries: list[LandingFile], settings: Settings, bar) -> LoadSummary:
+    """One source's pending files, batch by batch, on its own connection."""
+    summary = LoadSummary(spec.name)
     tmp_dir = settings.data_dir / ".tmp" / "transcode" / uuid.uuid4().hex
     with connect_warehouse(settings) as con:
-        ensure_tables(con, list(SPECS.values()))
-        known = _known(con, source)
+        known = _known(con, spec.name)
         todo = []
         for e in entries:
             if known.is_final(e, known.known_sha(e)):
                 summary.files_already_logged += 1
             else:
                 todo.append(_File(e))
-        total = sum(i.entry.size for i in todo)
-        with (
-            progress_bar(total, f"load {source}", "B", unit_scale=True)
-            if progress and todo
-            else contextlib.nullcontext()
-        ) as bar:
-            try:
-                with ThreadPoolExecutor(WORKERS, thread_name_prefix=f"read-{source}") as pool:
-                    for batch in _batches(todo, _batch_bytes(settings)):
-                        ready = list(pool.map(lambda i: _read(spec, i, known, tmp_dir), batch))
-                        results = _load_batch(con, spec, ready, known, settings)
-                        summary.batches += 1
-                        summary.files.extend(results)
-                        for r in results:
-                            log.info("%s: %s (%s)", r.source_file, r.status, r.message)
-                        if bar is not None:
-                            bar.update(sum(i.entry.size for i in batch))
-                            bar.set_postfix(rows=summary.total("rows_read"))
-            finally:
-                shutil.rmtree(tmp_dir, ignore_errors=True)
+        try:
+            with ThreadPoolExecutor(WORKERS, thread_name_prefix=f"read-{spec.name}") as pool:
+                for batch in _batches(todo, _batch_bytes(settings)):
+                    ready = list(pool.map(lambda i: _read(spec, i, known, tmp_dir), batch))
+                    results = _load_batch(con, spec, ready, known, settings)
+                    summary.batches += 1
+                    summary.files.extend(results)
+                    for r in results:
+                        log.info("%s: %s (%s)", r.source_file, r.status, r.message)
+                    if bar is not None:
+                        bar.update(sum(i.entry.size for i in batch))
+        finally:
+            shutil.rmtree(tmp_dir, ignore_errors=True)
     return summary
 
 
@@ -310,14 +344,14 @@ def _files_table(spec: SourceSpec, parsed: Sequence[Prepared]) -> pa.Table:
 def _write(
     con: duckdb.DuckDBPyConnection, spec: SourceSpec, items: list[_File], settings: Settings
 ) -> list[FileResult]:
-    """Parse, replace, quarantine and log `items` in one transaction; raises on failure."""
-    started = _load_time(con)
+    """Parse `items` into temp tables, then quarantine, replace and log them in one
+    transaction (one writer at a time, `_WRITE_LOCK`); raises on failure."""
     clock = time.perf_counter()
     batch_id = uuid.uuid4().hex[:12]
     parsed = [i.result for i in items if isinstance(i.result, Prepared)]
     counts: dict[int, writer.FileCounts] = {}
-    con.begin()
     try:
+        # The parse writes only this connection's temp tables: no transaction, no lock.
         if parsed:
             files = _files_table(spec, parsed)
             con.register("_files_arrow", files)
@@ -325,16 +359,24 @@ def _write(
             con.unregister("_files_arrow")
             spec.parse(con, parsed, settings.id_salt)
             counts = writer.count_records(con)
-            if any(c.rows_read for c in counts.values()):
-                writer.write_quarantine(con, started)
-                writer.replace_and_insert(con, spec, started, counts)
-        results = []
-        file_ids = {id(p): n for n, p in enumerate(parsed)}
-        seconds = time.perf_counter() - clock
-        for item in items:
-            results.append(_result(item, counts.get(file_ids.get(id(item.result), -1)), seconds))
-        _write_log(con, spec, items, results, started, batch_id)
-        con.commit()
+        with _WRITE_LOCK:
+            con.begin()
+            try:
+                started = _load_time(con)
+                if any(c.rows_read for c in counts.values()):
+                    writer.write_quarantine(con, started)
+                    writer.replace_and_insert(con, spec, started, counts)
+                results = []
+                file_ids = {id(p): n for n, p in enumerate(parsed)}
+                seconds = time.perf_counter() - clock
+                for item in items:
+                    counted = counts.get(file_ids.get(id(item.result), -1))
+                    results.append(_result(item, counted, seconds))
+                _write_log(con, spec, items, results, started, batch_id)
+                con.commit()
+            except BaseException:
+                _rollback(con)  # before another writer may begin
+                raise
     finally:
         _drop_temp_tables(con)
     return results
@@ -470,6 +512,5 @@ def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_all(settings: Settings | None = None, progress: bool = False) -> list[LoadSummary]:
-    """Load every source, in the order of `settings.SOURCES`."""
-    settings = settings or get_settings()
-    return [load_source(s, settings, progress) for s in SOURCES]
+    """Load every source (in parallel, `load_sources`); summaries in `SOURCES` order."""
+    return list(load_sources(SOURCES, settings, progress).values())

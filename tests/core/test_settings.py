@@ -16,6 +16,7 @@ ENV = {
     "CX_DUCKDB_LOCK_WAIT_SECONDS": "7",
     "CX_PIPELINE_LOCK_WAIT_SECONDS": "60",
     "CX_INGEST_BATCH_MB": "32",
+    "CX_INGEST_SOURCES_AT_ONCE": "3",
     "CX_FRESHNESS_HOURS": "12.5",
     "CX_LOG_LEVEL": "info",
     "CX_ID_SALT": "s3cret",
@@ -30,6 +31,7 @@ def test_every_variable_is_read_into_settings(monkeypatch, tmp_path):
     assert (s.data_dir, s.id_salt) == (tmp_path.resolve(), "s3cret")
     assert (s.duckdb_memory_limit, s.duckdb_lock_wait_seconds) == ("1500MB", 7.0)
     assert (s.pipeline_lock_wait_seconds, s.ingest_batch_mb) == (60.0, 32.0)
+    assert s.ingest_sources_at_once == 3
     assert (s.freshness_hours, s.log_level) == (12.5, "INFO")
     assert s.duckdb_config() == {
         "memory_limit": "1500MB",
@@ -46,6 +48,7 @@ def test_defaults_without_the_variables(monkeypatch, tmp_path):
     s = get_settings()
     assert (s.duckdb_memory_limit, s.duckdb_lock_wait_seconds) == ("4GB", 300.0)
     assert (s.pipeline_lock_wait_seconds, s.ingest_batch_mb) == (3600.0, 256.0)
+    assert s.ingest_sources_at_once == 2
     assert (s.freshness_hours, s.log_level) == (1080.0, "ERROR")
 
 

@@ -83,3 +83,60 @@ def test_batches_are_bounded_in_size(land, sql, monkeypatch):
     assert summary.batches == 3
     assert sql("select count(*) from raw.touchpoints") == [(3,)]
     assert len({r[0] for r in sql("select batch_id from raw.load_log")}) == 3
+
+
+def _loaded(data_dir) -> dict[str, list[tuple]]:
+    """Everything a load leaves behind, without its load times, ids and batch ids."""
+    from dagster_project.core.settings import SOURCES
+    from dagster_project.core.warehouse import open_warehouse
+
+    with open_warehouse(data_dir) as con:
+        tables = {
+            f"raw.{s}": f"select * exclude (_loaded_at) from raw.{s} order by all" for s in SOURCES
+        }
+        tables["raw.quarantine"] = "select * exclude (_loaded_at) from raw.quarantine order by all"
+        tables["raw.load_log"] = (
+            "select _source, _source_file, _file_sha256, file_bytes, rows_read, rows_loaded,"
+            " rows_quarantined, answers_quarantined, rows_replaced, status, message"
+            " from raw.load_log order by all"
+        )
+        return {name: con.execute(query).fetchall() for name, query in tables.items()}
+
+
+def test_sources_loaded_in_parallel_equal_one_by_one(corpus, data_dir, monkeypatch, sql):
+    """Two sources at a time (the default) leave exactly what one at a time leaves, and
+    the writes stay one at a time: load ids 1..n without a gap or a repeat, each
+    source's files in delivery order, one load time per batch."""
+    import dataclasses
+    import shutil
+
+    from dagster_project.core.settings import SOURCES, get_settings
+    from dagster_project.ingest.loader import load_all
+
+    serial_dir = data_dir.parent / "serial"
+    shutil.copytree(corpus, serial_dir / "landing", copy_function=shutil.copy2)
+    parallel = load_all()
+    assert get_settings().ingest_sources_at_once == 2
+    monkeypatch.setenv("CX_INGEST_SOURCES_AT_ONCE", "1")
+    serial = load_all(dataclasses.replace(get_settings(), data_dir=serial_dir))
+
+    assert [s.source for s in parallel] == list(SOURCES) == [s.source for s in serial]
+    assert [dataclasses.asdict(f) | {"seconds": 0} for s in parallel for f in s.files] == [
+        dataclasses.asdict(f) | {"seconds": 0} for s in serial for f in s.files
+    ]
+    assert all(s.files for s in parallel)  # the corpus: files of every source
+    assert _loaded(data_dir) == _loaded(serial_dir)
+
+    ids = sql("select load_id from raw.load_log order by load_id")
+    assert [i for (i,) in ids] == list(range(1, len(ids) + 1))
+    # per source, load ids follow delivery order; a batch's files share one load time,
+    # and no two batches (of any source) share one
+    for source in SOURCES:
+        rows = sql(
+            "select _source_file from raw.load_log where _source = ? order by load_id", [source]
+        )
+        files = [f.source_file for s in parallel if s.source == source for f in s.files]
+        assert [r for (r,) in rows] == files
+    assert sql(
+        "select count(distinct started_at) = count(distinct batch_id) from raw.load_log"
+    ) == [(True,)]

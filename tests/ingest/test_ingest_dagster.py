@@ -35,7 +35,11 @@ def test_materialize_ingest_assets_and_checks(land, data_dir, monkeypatch):
     land("contact_center", "cc.csv", CC, order=now - 1_750_000_000)
     result = materialize(ingest_assets, resources=RESOURCES)
     assert result.success
-    md = result.asset_materializations_for_node("raw__touchpoints")[0].metadata
+    (md,) = [
+        m.metadata
+        for m in result.asset_materializations_for_node("raw")  # one step loads every source
+        if m.asset_key == AssetKey(["raw", "touchpoints"])
+    ]
     assert (md["files"].value, md["rows_read"].value, md["rows_loaded"].value) == (1, 3, 2)
     assert (md["rows_quarantined"].value, md["answers_quarantined"].value) == (1, 1)
     assert md["dagster/row_count"].value == 2
@@ -103,3 +107,18 @@ def test_a_failed_file_warns_and_the_rest_loads(land, sql, monkeypatch):
         ("touchpoints/good.csv", "loaded"),
         ("touchpoints/bad.csv", "failed"),
     ]
+
+
+def test_selecting_one_source_loads_only_that_source(land, sql):
+    land("touchpoints", "tp.csv", TP, order=1)
+    land("contact_center", "cc.csv", CC, order=2)
+    result = materialize(
+        ingest_assets, resources=RESOURCES, selection=[AssetKey(["raw", "contact_center"])]
+    )
+    assert result.success
+    assert [m.asset_key for m in result.asset_materializations_for_node("raw")] == [
+        AssetKey(["raw", "contact_center"])
+    ]
+    assert {source for source, _ in _evaluations(result)} == {"contact_center"}
+    assert len(_evaluations(result)) == 4
+    assert sql("select _source, status from raw.load_log") == [("contact_center", "loaded")]

@@ -1,8 +1,10 @@
-"""Dagster ingest assets: one per source, `raw/<source>`, group `ingest`.
+"""Dagster ingest assets: one per source, `raw/<source>`, group `ingest`, all made by
+one step (`raw`) that loads the selected sources in parallel (`load_sources`).
 
 Each materialisation loads every landing file of its source that load_log has not
 seen (see `dagster_project.ingest.loader`), then reports files, row counts and a per-file
-table as metadata, and its four checks (`dagster_project.defs.checks`). The log gets one
+table as metadata, and its four checks (`dagster_project.defs.checks`). Selecting some
+of the assets (the UI, the landing sensor) loads just those sources. The log gets one
 summary line per source, a line per rejected or failed file, and a few quarantined rows
 with their file, row and reason — never their raw text (every row is in raw.quarantine
 and on the Data quality page). A bad file never stops the run: a file that cannot be
@@ -13,20 +15,22 @@ run); both are rolled back, and the rest is built and published.
 import os
 
 from dagster import (
+    AssetCheckKey,
     AssetExecutionContext,
     AssetKey,
+    AssetSpec,
     MaterializeResult,
     MetadataValue,
     TableColumn,
     TableRecord,
     TableSchema,
-    asset,
+    multi_asset,
 )
 
 from dagster_project.core.settings import SOURCES, Settings
 from dagster_project.defs.checks import check_specs, run_checks
 from dagster_project.defs.resources import LOCK_KEY, WAREHOUSE_KEY
-from dagster_project.ingest.loader import LoadSummary, load_source
+from dagster_project.ingest.loader import LoadSummary, load_sources
 from dagster_project.ingest.sources import SPECS
 
 MAX_LOGGED_ROWS = 10  # quarantined rows named in the log per source; the rest are counted
@@ -110,10 +114,9 @@ def _metadata(con, source: str, summary: LoadSummary, settings: Settings) -> dic
     }
 
 
-def build_ingest_asset(source: str):
+def _spec(source: str) -> AssetSpec:
     spec = SPECS[source]
-
-    @asset(
+    return AssetSpec(
         key=AssetKey(["raw", source]),
         group_name="ingest",
         kinds={"duckdb", "python"},
@@ -123,27 +126,42 @@ def build_ingest_asset(source: str):
             f"raw.{source}; bad records go to raw.quarantine, one raw.load_log row per file. "
             f"Record key: {', '.join(spec.key)} (a later delivery replaces the earlier one)."
         ),
-        check_specs=check_specs(source),
-        required_resource_keys={LOCK_KEY, WAREHOUSE_KEY},
+        skippable=True,
     )
-    def _ingest(context: AssetExecutionContext):
-        warehouse = context.resources.warehouse
-        settings = warehouse.settings()
-        # `cxwh pipeline` asks for a progress bar (bytes loaded) on the terminal.
-        summary = load_source(source, settings, progress=os.environ.get("CX_PROGRESS") == "1")
-        context.log.info(_summary_line(source, summary))
-        for f in summary.files:
-            if f.status in ("failed", "rejected"):
-                context.log.error(f"{f.source_file}: {f.status} — {f.message}")
-        with warehouse.connect(read_only=True) as con:
+
+
+@multi_asset(
+    name="raw",
+    specs=[_spec(source) for source in SOURCES],
+    check_specs=[check for source in SOURCES for check in check_specs(source)],
+    can_subset=True,
+    required_resource_keys={LOCK_KEY, WAREHOUSE_KEY},
+)
+def raw_sources(context: AssetExecutionContext):
+    """Load the selected sources (in parallel), then report each one and its checks."""
+    warehouse = context.resources.warehouse
+    settings = warehouse.settings()
+    selected = context.selected_asset_keys
+    sources = [source for source in SOURCES if AssetKey(["raw", source]) in selected]
+    # `cxwh pipeline` asks for a progress bar (bytes loaded) on the terminal.
+    summaries = load_sources(sources, settings, progress=os.environ.get("CX_PROGRESS") == "1")
+    checks_wanted = context.selected_asset_check_keys
+    with warehouse.connect(read_only=True) as con:
+        for source in sources:
+            summary = summaries[source]
+            context.log.info(_summary_line(source, summary))
+            for f in summary.files:
+                if f.status in ("failed", "rejected"):
+                    context.log.error(f"{f.source_file}: {f.status} — {f.message}")
             if examples := _quarantine_examples(con, source, summary):
                 context.log.warning(examples)
-            metadata = _metadata(con, source, summary, settings)
-            checks = run_checks(con, source, summary, settings)
-        yield MaterializeResult(metadata=metadata)
-        yield from checks
+            yield MaterializeResult(
+                asset_key=AssetKey(["raw", source]),
+                metadata=_metadata(con, source, summary, settings),
+            )
+            for check in run_checks(con, source, summary, settings):
+                if AssetCheckKey(check.asset_key, check.check_name) in checks_wanted:
+                    yield check
 
-    return _ingest
 
-
-ingest_assets = [build_ingest_asset(source) for source in SOURCES]
+ingest_assets = [raw_sources]
