@@ -97,6 +97,9 @@ QUERIES: dict[str, Callable[[], pd.DataFrame]] = {
     "service.channel_breakdown": _on_latest(service.channel_breakdown, "service"),
     "service.key_drivers": _on_latest(service.key_drivers, "service"),
     "service.recent_comments": _on_latest(service.recent_comments, "service"),
+    "service.recent_comments_on_trust": _on_latest(
+        lambda s: service.recent_comments(s, driver="trust"), "service"
+    ),
     "service.comment_themes": _on_latest(service.comment_themes, "service"),
     "service.theme_examples": _on_latest(service.theme_examples, "service"),
     "glance.rising_themes": _on_latest(glance.rising_themes),

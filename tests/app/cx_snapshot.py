@@ -305,7 +305,7 @@ RESPONSES = [
     ("r03", "web", 2, 2, 0, None, "The form kept timing out [EMAIL]", -0.7, 3),
     ("r04", "web", 5, 4, 1, "c3", None, None, 4),
     ("r05", "phone", 1, 1, 0, None, "Waited an hour on hold", -0.3, 5),
-    ("r06", "phone", 4, 3, 1, "c4", "It was fine", 0.0, 6),
+    ("r06", "phone", 4, 3, None, "c4", "It was fine", 0.0, 6),
     ("r07", "web", 3, 4, None, "c5", None, None, 7),
     ("r08", "web", 4, 5, 0, None, None, None, 8),
     ("r09", "phone", 2, None, None, None, None, None, 9),
@@ -318,11 +318,15 @@ RESPONSES = [
 def _response_rows() -> tuple[list[dict], list[dict]]:
     responses, answers = [], []
     base = dict(service_id="fsa-fafsa", agency_code="ED", fiscal_year=FY, fiscal_quarter=FQ)
+    bit = {driver: 1 << (order - 1) for driver, _, order in DRIVERS}  # dim_driver's order
     for key, ch, trust, sat, ease, cust, comment, sent, day in RESPONSES:
         at = ts(2025, 12, day)
+        answered = {"trust": trust, "satisfaction": sat, "ease": ease}
         responses.append(dict(base, response_key=key, channel=ch, customer_key=cust,
                               is_anonymous=cust is None, submitted_at=at, comment=comment,
-                              comment_sentiment=sent, is_suspect=False))  # fmt: skip
+                              comment_sentiment=sent, is_suspect=False,
+                              answered_drivers=sum(bit[d] for d, v in answered.items()
+                                                   if v is not None)))  # fmt: skip
         for driver, scale, value in (("trust", "likert5", trust),
                                      ("satisfaction", "likert5", sat),
                                      ("ease", "indicator", ease)):  # fmt: skip
@@ -339,12 +343,13 @@ def _response_rows() -> tuple[list[dict], list[dict]]:
         responses.append(dict(base, service_id="irs-refund-status", agency_code="TREAS",
                               response_key=key, channel="web", customer_key=None,
                               is_anonymous=True, submitted_at=ts(2025, 11, 1),
-                              is_suspect=False))  # fmt: skip
+                              is_suspect=False, answered_drivers=0))  # fmt: skip
     # A suspect response (screening: link spam): in the facts, in no count, score or list.
     spam = dict(base, response_key=SUSPECT_KEY, channel="web", customer_key=None,
                 is_anonymous=True, submitted_at=ts(2025, 12, 20), comment=SUSPECT_COMMENT,
                 comment_sentiment=0.0, is_suspect=True, suspect_rule="url_spam",
-                suspect_reason="comment with 2 web links")  # fmt: skip
+                suspect_reason="comment with 2 web links",
+                answered_drivers=bit["trust"])  # fmt: skip
     responses.append(spam)
     answers.append(dict(base, response_key=SUSPECT_KEY, channel="web", customer_key=None,
                         submitted_at=spam["submitted_at"], driver="trust", scale="likert5",

@@ -128,6 +128,8 @@ def test_registered_queries_return_the_fixture_numbers(snapshot):
     labels = {d: lbl for d, lbl, _o in DRIVERS}
     assert reach.to_dict() == {labels[d]: len(a) for d, a in answers.items()}
     assert set(q["service.recent_comments"].comment) == {r[6] for r in RESPONSES if r[6]}
+    # every FAFSA response answers trust (RESPONSES' third field is never None)
+    assert set(q["service.recent_comments_on_trust"].comment) == {r[6] for r in RESPONSES if r[6]}
     # the suspect response (screening) is in the facts but in none of the numbers above
     # (its trust answer would be one more in the distribution and the reach), only here:
     suspects = q["quality.suspect_responses"]

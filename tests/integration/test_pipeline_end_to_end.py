@@ -103,6 +103,25 @@ def test_every_loaded_response_is_one_fact_row(built):
         assert facts.fetchone() == (raw, raw)
 
 
+def test_each_responses_driver_bits_name_exactly_its_answers(built):
+    """fct_response.answered_drivers (the dashboard's comment filter by driver) sets
+    bit driver_order - 1 for exactly the drivers the answer fact holds for it."""
+    with duckdb.connect(str(current_snapshot(built)), read_only=True) as con:
+        pairs = con.execute(
+            """
+            select r.response_key, d.driver, (r.answered_drivers >> (d.driver_order - 1)) & 1
+            from marts.fct_response r cross join marts.dim_driver d
+            """
+        ).fetchall()
+        answered = set(
+            con.execute(
+                "select response_key, driver from marts.fct_transaction_feedback"
+            ).fetchall()
+        )
+    assert {(key, driver) for key, driver, bit in pairs if bit} == answered
+    assert len(answered) > 1000
+
+
 def test_every_input_row_is_loaded_or_quarantined(built):
     with open_warehouse(built.data_dir) as con:
         bad = con.execute(

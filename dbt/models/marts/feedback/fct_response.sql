@@ -49,8 +49,12 @@ answer_counts as (
         max(case when answers.driver = 'trust' then cast(answers.is_positive as integer) end)
             as trust_positive,
         -- the set of (driver, value) pairs, whatever their order
-        {{ unordered_hash_agg(answer_pair) }} as answers_hash
+        {{ unordered_hash_agg(answer_pair) }} as answers_hash,
+        -- one bit per answered driver, bit driver_order - 1 (seed a11_questions); a
+        -- response answers a driver at most once, so the sum sets each bit once
+        sum(cast(power(2, drivers.driver_order - 1) as integer)) as answered_drivers
     from {{ ref('fct_transaction_feedback') }} as answers
+    left join {{ ref('a11_questions') }} as drivers on answers.driver = drivers.driver
     {{ incremental_cursor_filter('answers._loaded_at') }}
     group by answers.response_key
 
@@ -82,6 +86,7 @@ unscreened as (
         cast(coalesce(answer_counts.n_answers, 0) as integer) as n_answers,
         cast(coalesce(answer_counts.n_positive, 0) as integer) as n_positive,
         cast(answer_counts.trust_positive = 1 as boolean) as trust_is_positive,
+        cast(coalesce(answer_counts.answered_drivers, 0) as integer) as answered_drivers,
         responses.comment,
         sentiment.comment_sentiment,
         -- answers and comment as one value, for the duplicate-answers screening rule
@@ -129,6 +134,7 @@ select
     unscreened.n_answers,
     unscreened.n_positive,
     unscreened.trust_is_positive,
+    unscreened.answered_drivers,
     unscreened.comment,
     unscreened.comment_sentiment,
     unscreened.answers_signature,
