@@ -53,7 +53,7 @@ class Settings:
     duckdb_lock_wait_seconds: float = DEFAULT_DUCKDB_LOCK_WAIT_SECONDS
     # How long a daemon-launched run waits for the pipeline lock.
     pipeline_lock_wait_seconds: float = DEFAULT_PIPELINE_LOCK_WAIT_SECONDS
-    # The files of one source loaded in one transaction.
+    # The files loaded in one transaction (shared between the sources loaded at once).
     ingest_batch_mb: float = DEFAULT_INGEST_BATCH_MB  # CX_INGEST_BATCH_MB
     # Sources loaded at the same time (threads sharing the warehouse; 1: one by one).
     ingest_sources_at_once: int = DEFAULT_INGEST_SOURCES_AT_ONCE  # CX_INGEST_SOURCES_AT_ONCE

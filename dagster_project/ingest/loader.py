@@ -16,7 +16,8 @@
   `rejected` (its content is bad: final, with a reason that quotes none of it) or
   `failed` (anything else: retried), and nothing of it is left behind.
 - Sources in parallel: `load_sources` loads up to `CX_INGEST_SOURCES_AT_ONCE` (default 2)
-  sources at once, each on its own connection to the one warehouse. DuckDB already runs
+  sources at once, each on its own connection to the one warehouse, each with its share
+  of `CX_INGEST_BATCH_MB` (the bytes in flight, so memory stays that of one batch). DuckDB already runs
   each big statement on every core, but a source's load has serial parts (reading the
   files, hashing, single-threaded operators, the insert) that another source's parse
   fills. The writes stay one at a time: a batch is parsed into temp tables outside any
@@ -73,6 +74,7 @@ WORKERS = max(2, min(4, os.cpu_count() or 2))
 # One writer at a time in this process: a batch's transaction (and the schema set-up)
 # runs under it, its parse does not (see `_write`).
 _WRITE_LOCK = threading.Lock()
+_BAR_LOCK = threading.Lock()
 
 __all__ = [
     "FileResult", "LoadSummary", "landing_files", "load_all", "load_source", "load_sources",
@@ -225,17 +227,26 @@ def load_sources(
         else contextlib.nullcontext()
     ) as bar:
         at_once = max(1, min(settings.ingest_sources_at_once, len(order)))
+        # CX_INGEST_BATCH_MB bounds the files in flight, whatever the number of sources
+        # loaded at once: each gets its share (memory grows with the batch)
+        max_bytes = max(1, _batch_bytes(settings) // at_once)
+
+        def load(spec: SourceSpec) -> LoadSummary:
+            return _load_one(spec, entries[spec.name], settings, max_bytes, bar)
+
         if at_once == 1:
-            done = [_load_one(spec, entries[spec.name], settings, bar) for spec in order]
+            done = [load(spec) for spec in order]
         else:
             with ThreadPoolExecutor(at_once, thread_name_prefix="load") as pool:
-                done = list(pool.map(lambda s: _load_one(s, entries[s.name], settings, bar), order))
+                done = list(pool.map(load, order))
     by_name = {summary.source: summary for summary in done}
     return {source: by_name[source] for source in sources}
 
 
-def _load_one(spec: SourceSpec, entries: list[LandingFile], settings: Settings, bar) -> LoadSummary:
-    """One source's pending files, batch by batch, on its own connection."""
+def _load_one(
+    spec: SourceSpec, entries: list[LandingFile], settings: Settings, max_bytes: int, bar
+) -> LoadSummary:
+    """One source's pending files, batches of up to `max_bytes`, on its own connection."""
     summary = LoadSummary(spec.name)
     tmp_dir = settings.data_dir / ".tmp" / "transcode" / uuid.uuid4().hex
     with connect_warehouse(settings) as con:
@@ -248,7 +259,7 @@ def _load_one(spec: SourceSpec, entries: list[LandingFile], settings: Settings, 
                 todo.append(_File(e))
         try:
             with ThreadPoolExecutor(WORKERS, thread_name_prefix=f"read-{spec.name}") as pool:
-                for batch in _batches(todo, _batch_bytes(settings)):
+                for batch in _batches(todo, max_bytes):
                     ready = list(pool.map(lambda i: _read(spec, i, known, tmp_dir), batch))
                     results = _load_batch(con, spec, ready, known, settings)
                     summary.batches += 1
@@ -256,7 +267,8 @@ def _load_one(spec: SourceSpec, entries: list[LandingFile], settings: Settings, 
                     for r in results:
                         log.info("%s: %s (%s)", r.source_file, r.status, r.message)
                     if bar is not None:
-                        bar.update(sum(i.entry.size for i in batch))
+                        with _BAR_LOCK:  # one bar for every source's thread
+                            bar.update(sum(i.entry.size for i in batch))
         finally:
             shutil.rmtree(tmp_dir, ignore_errors=True)
     return summary

@@ -140,3 +140,23 @@ def test_sources_loaded_in_parallel_equal_one_by_one(corpus, data_dir, monkeypat
     assert sql(
         "select count(distinct started_at) = count(distinct batch_id) from raw.load_log"
     ) == [(True,)]
+
+
+def test_sources_loaded_at_once_share_the_batch_budget(land, monkeypatch):
+    """CX_INGEST_BATCH_MB bounds the files in flight (memory grows with the batch):
+    two sources loaded at once get half of it each, one alone gets all of it."""
+    from dagster_project.ingest.loader import load_sources
+
+    size = len(HEADER + row("1"))
+    for n in range(4):
+        land("touchpoints", f"t{n}.csv", HEADER + row(f"t{n}"), n)
+    cc = "CallID;CallStart;Queue;CallerNumber;Q1;Q2;Q3;Q4;Q5;AgentNote\n"
+    land("contact_center", "c.csv", cc + "C1;03/08/2025 10:00;FSA-HELP;1;5;4;3;2;1;ok\n", 9)
+    monkeypatch.setenv("CX_INGEST_BATCH_MB", str(2.5 * size / (1 << 20)))  # 2 files in all
+    both = load_sources(["touchpoints", "contact_center"])
+    assert (both["touchpoints"].batches, both["contact_center"].batches) == (4, 1)
+    assert [f.status for f in both["touchpoints"].files] == ["loaded"] * 4
+    land("touchpoints", "t4.csv", HEADER + row("t4"), 10)
+    land("touchpoints", "t5.csv", HEADER + row("t5"), 11)
+    alone = load_sources(["touchpoints"])
+    assert alone["touchpoints"].batches == 1  # two files, the whole budget
