@@ -17,11 +17,16 @@ help: ## list the targets
 
 setup: $(STAMP) ## create .venv and install the project (does nothing when current)
 
-$(STAMP): pyproject.toml
+# Create .venv when missing and install the project with the extras given ($(1)).
+define install
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(1)]'
+endef
+
+$(STAMP): pyproject.toml
+	$(call install,dev)
 	@touch $(STAMP)
 
 generate: setup ## write demo agency feeds into the landing zone
@@ -46,12 +51,15 @@ dev: setup ## open the Dagster UI (asset graph, schedules, sensors, checks)
 
 SPARK_STAMP := $(VENV)/.installed-spark
 
-# The Spark extra (dbt-spark, pyspark) for the Spark parity test; `make setup` stays lean.
-$(SPARK_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
-	@touch $(SPARK_STAMP)
+TEST_EXTRAS := dev,spark
 
-test: setup $(SPARK_STAMP) browser ## run every test (unit, dbt, Dagster, app, browser, Spark parity, benchmark smoke)
+# The Spark extra (dbt-spark, pyspark) for the Spark parity test; `make setup` stays lean.
+# One pip run installs both on a fresh machine (a second resolve cost ~10 s of `make test`).
+$(SPARK_STAMP): pyproject.toml
+	$(call install,$(TEST_EXTRAS))
+	@touch $(STAMP) $(SPARK_STAMP)
+
+test: $(SPARK_STAMP) browser ## run every test (unit, dbt, Dagster, app, browser, Spark parity, benchmark smoke)
 	$(BIN)/python -m pytest -n 2 --no-loadscope-reorder $(PYTEST_ARGS)
 
 browser: ## Debian's chromium for the browser tests (installed when missing and possible)
@@ -73,7 +81,7 @@ lint: setup ## ruff and sqlfluff
 	@# The dbt templater opens the warehouse: give it a throwaway one, not the real data.
 	cd dbt && CX_DATA_DIR=$$(mktemp -d) ../$(BIN)/sqlfluff lint models tests macros
 
-bench: setup $(SPARK_STAMP) ## benchmark at 20k, 100k, 1M, 10M responses, 1M on Spark too (SCALES=..., SPARK=... to choose)
+bench: $(SPARK_STAMP) ## benchmark at 20k, 100k, 1M, 10M responses, 1M on Spark too (SCALES=..., SPARK=... to choose)
 	$(BIN)/python -m benchmarks.run $(if $(SCALES),--scales $(SCALES),) $(if $(SPARK),--spark $(SPARK),)
 
 screenshots: setup ## README screenshots of the published dashboard (needs chromium)
