@@ -54,7 +54,7 @@ SPARK_STAMP := $(VENV)/.installed-spark
 TEST_EXTRAS := dev,spark
 
 # The Spark extra (dbt-spark, pyspark) for the Spark parity test; `make setup` stays lean.
-# One pip run installs both on a fresh machine (a second resolve cost ~10 s of `make test`).
+# One pip run installs both on a fresh machine (one resolve instead of two).
 $(SPARK_STAMP): pyproject.toml
 	$(call install,$(TEST_EXTRAS))
 	@touch $(STAMP) $(SPARK_STAMP)
