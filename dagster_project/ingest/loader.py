@@ -11,16 +11,16 @@
 - Set-based batches: the pending files of a source are read, hashed and checked on
   worker threads, then loaded in batches of up to `CX_INGEST_BATCH_MB` (default 256)
   with ONE parse, one quarantine insert, one replace and one load_log insert per batch,
-  the writes in one transaction. If a batch fails, it is rolled back and its files are loaded
-  one by one, so a file that cannot be parsed takes only itself down: it ends
+  the writes in one transaction. If a batch fails, it is rolled back and its files are
+  loaded one by one, so a file that cannot be parsed takes only itself down: it ends
   `rejected` (its content is bad: final, with a reason that quotes none of it) or
   `failed` (anything else: retried), and nothing of it is left behind.
 - Sources in parallel: `load_sources` loads up to `CX_INGEST_SOURCES_AT_ONCE` (default 2)
   sources at once, each on its own connection to the one warehouse, each with its share
-  of `CX_INGEST_BATCH_MB` (the bytes in flight, so memory stays that of one batch). DuckDB already runs
-  each big statement on every core, but a source's load has serial parts (reading the
-  files, hashing, single-threaded operators, the insert) that another source's parse
-  fills. The writes stay one at a time: a batch is parsed into temp tables outside any
+  of `CX_INGEST_BATCH_MB` (the bytes in flight, so memory stays that of one batch).
+  DuckDB already runs each big statement on every core, but a source's load has serial
+  parts (reading the files, hashing, single-threaded operators, the insert) that another
+  source's parse fills. The writes stay one at a time: a batch is parsed into temp tables outside any
   transaction, then written (quarantine, replace, insert, load_log) in one transaction
   under a process-wide lock, so load ids and load times stay unique and in commit order.
 - Record keys: in delivery order the LAST occurrence of a key wins and the earlier ones
