@@ -169,11 +169,11 @@ def recent_comments(
     if sentiment in SENTIMENTS:
         extra += " and r." + SENTIMENTS[sentiment]
     if driver:
-        # the response's own bit set of answered drivers (bit driver_order - 1): no
+        # the response's own bit set of answered drivers (dim_driver.driver_bit): no
         # read of the answer fact, whose quarter alone is millions of rows at 10M
         extra += (
-            " and (r.answered_drivers & (select cast(power(2, d.driver_order - 1) as integer)"
-            " from marts.dim_driver d where d.driver = ?)) <> 0"
+            " and (r.answered_drivers"
+            " & (select d.driver_bit from marts.dim_driver d where d.driver = ?)) <> 0"
         )
         params += [driver]
     return run(

@@ -43,6 +43,13 @@
     (case when {{ scale }} = 'likert5' then {{ value }} >= 4 else {{ value }} = 1 end)
 {%- endmacro %}
 
+{#- A driver's bit in a response's set of answered drivers (fct_response.answered_drivers):
+    bit driver_order - 1 of seed a11_questions, so satisfaction is 1, trust 2, ease 8.
+    dim_driver carries it (driver_bit) for whatever reads the set. -#}
+{% macro driver_bit(driver_order) -%}
+    cast(power(2, {{ driver_order }} - 1) as integer)
+{%- endmacro %}
+
 {#- Negative: Likert 1-2, thumbs down, ticked under "what didn't go well". Likert 3 is neither. -#}
 {% macro is_negative_answer(scale, value) -%}
     (case when {{ scale }} = 'likert5' then {{ value }} <= 2 else {{ value }} = 0 end)

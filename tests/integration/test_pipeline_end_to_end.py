@@ -105,8 +105,10 @@ def test_every_loaded_response_is_one_fact_row(built):
 
 def test_each_responses_driver_bits_name_exactly_its_answers(built):
     """fct_response.answered_drivers (the dashboard's comment filter by driver) sets
-    bit driver_order - 1 for exactly the drivers the answer fact holds for it."""
+    bit driver_order - 1 for exactly the drivers the answer fact holds for it, and
+    dim_driver.driver_bit (what the dashboard masks with) is that bit."""
     with duckdb.connect(str(current_snapshot(built)), read_only=True) as con:
+        bits = con.execute("select driver_order, driver_bit from marts.dim_driver").fetchall()
         pairs = con.execute(
             """
             select r.response_key, d.driver, (r.answered_drivers >> (d.driver_order - 1)) & 1
@@ -119,6 +121,7 @@ def test_each_responses_driver_bits_name_exactly_its_answers(built):
             ).fetchall()
         )
     assert {(key, driver) for key, driver, bit in pairs if bit} == answered
+    assert len(bits) >= 7 and all(bit == 1 << (order - 1) for order, bit in bits)
     assert len(answered) > 1000
 
 

@@ -50,9 +50,9 @@ answer_counts as (
             as trust_positive,
         -- the set of (driver, value) pairs, whatever their order
         {{ unordered_hash_agg(answer_pair) }} as answers_hash,
-        -- one bit per answered driver, bit driver_order - 1 (seed a11_questions); a
+        -- one bit per answered driver (macro driver_bit, dim_driver.driver_bit); a
         -- response answers a driver at most once, so the sum sets each bit once
-        sum(cast(power(2, drivers.driver_order - 1) as integer)) as answered_drivers
+        sum({{ driver_bit('drivers.driver_order') }}) as answered_drivers
     from {{ ref('fct_transaction_feedback') }} as answers
     left join {{ ref('a11_questions') }} as drivers on answers.driver = drivers.driver
     {{ incremental_cursor_filter('answers._loaded_at') }}
