@@ -483,8 +483,13 @@ def rows() -> dict[str, list[dict]]:
     return {
         "marts.dim_service": SERVICES,
         "marts.dim_driver": [
-            dict(driver=d, driver_label=lbl, driver_order=o, driver_bit=1 << (o - 1),
-                 question_text=f"{lbl}?")
+            dict(
+                driver=d,
+                driver_label=lbl,
+                driver_order=o,
+                driver_bit=1 << (o - 1),
+                question_text=f"{lbl}?",
+            )
             for d, lbl, o in DRIVERS
         ],  # fmt: skip
         "marts.dim_answer_value": [
