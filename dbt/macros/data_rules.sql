@@ -54,9 +54,22 @@
     {%- do row_rules.append(('expression', expression, 'not (' ~ expression ~ ')')) -%}
 {%- endfor -%}
 
+{#- Each rule reads `checked`. A table is scanned by each rule for the columns it needs;
+    a view is computed once and its rows kept for the rules (DuckDB's way with a CTE
+    read more than once). At 10M: the answer fact's rules 18.5 s kept, 14.4 s scanned;
+    the OMB upload view's 11.1 s kept, 25.0 s computed for each rule. -#}
+{%- set views = [] -%}
+{%- if execute -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.config.materialized == 'view'
+        and node.relation_name and node.relation_name in (model | string) -%}
+        {%- do views.append(node.name) -%}
+    {%- endfor -%}
+{%- endif %}
+
 with
 
-checked as (
+checked as {{ inline_cte() if not views }} (
     select * from {{ model }}
 ),
 
