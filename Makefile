@@ -18,10 +18,10 @@ help: ## list the targets
 setup: $(STAMP) ## create .venv and install the project (does nothing when current)
 
 # Create .venv when missing and install the project with the extras given ($(1)), with
-# uv: on this machine 23 s from uv's cache (resolve and install ~1 s, the byte-code 21 s:
-# PYTHONDONTWRITEBYTECODE=1 is set here, so nothing would compile it later) against pip's
-# ~70 s. uv's cache first (--offline: the versions it already holds that fit
-# pyproject.toml), the index when the cache lacks something; pip when uv cannot be had.
+# uv: 27 s on a fresh clone here (uv's resolve and install ~1 s from its cache, the
+# byte-code 21 s: PYTHONDONTWRITEBYTECODE=1 is set on this machine, so nothing would
+# compile it later) against ~76 s with pip. uv's cache first (--offline: the versions it
+# holds that fit pyproject.toml), the index when it lacks one; pip when uv cannot be had.
 define install
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
