@@ -17,12 +17,28 @@ from fixture import make_warehouse
 
 from dagster_project.core.warehouse import open_warehouse
 
+DATABASES = ("warehouse.duckdb", "marts_db.duckdb")
+
+
+def copy_databases(source: Path, target: Path) -> None:
+    """The warehouse and marts files of one data directory into another."""
+    for name in DATABASES:
+        shutil.copy(source / name, target / name)
+
 
 @dataclass
 class BuiltWarehouse:
     data_dir: Path
     first_build: Path  # a copy of the data directory's databases right after the first build
     run: DbtRun
+
+    def restore_first_build(self, target: Path) -> None:
+        """The first build's databases into `target`, for a test that changes them."""
+        copy_databases(self.first_build, target)
+
+    def copy_current(self, target: Path) -> None:
+        """The data directory's databases as the builds so far left them, into `target`."""
+        copy_databases(self.data_dir, target)
 
 
 @pytest.fixture(scope="session")
@@ -33,8 +49,7 @@ def built_warehouse(tmp_path_factory) -> BuiltWarehouse:
     assert run.returncode == 0, run.output[-5000:]
     first_build = data_dir / "first_build"
     first_build.mkdir()
-    for name in ("warehouse.duckdb", "marts_db.duckdb"):
-        shutil.copy(data_dir / name, first_build / name)
+    copy_databases(data_dir, first_build)
     return BuiltWarehouse(data_dir, first_build, run)
 
 

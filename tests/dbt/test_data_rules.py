@@ -5,8 +5,6 @@ back as failing rows of the right rule and column, with the right count."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from dbt_runner import dbt_cli
 
@@ -16,8 +14,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_duplicated_keys_fail_the_rules_that_name_them(built_warehouse, tmp_path):
-    for name in ("warehouse.duckdb", "marts_db.duckdb"):
-        shutil.copy(built_warehouse.first_build / name, tmp_path / name)
+    built_warehouse.restore_first_build(tmp_path)
     with open_warehouse(tmp_path, read_only=False) as con:
         # one driver twice: its key and its bit repeat
         con.execute(

@@ -5,8 +5,6 @@ every count still reconciles (the singular tests run inside the build).
 
 from __future__ import annotations
 
-import shutil
-
 from dbt_runner import run_dbt, run_dbt_build
 from fixture import insert_agency_api, insert_contact_center, insert_touchpoints, utc
 
@@ -126,8 +124,7 @@ def test_reconciliations_after_an_increment_check_its_batch(built_warehouse, tmp
     replaced records), not every row; they still catch a batch row that went missing
     and an answer of a replaced version that was left behind. Runs on a copy of the
     warehouse as the incremental build above left it."""
-    for name in ("warehouse.duckdb", "marts_db.duckdb"):
-        shutil.copy(built_warehouse.data_dir / name, tmp_path / name)
+    built_warehouse.copy_current(tmp_path)
     con = open_warehouse(tmp_path, read_only=False)
     try:
         batches = dict(
@@ -176,8 +173,7 @@ def test_the_omb_views_rules_read_the_latest_batch(built_warehouse, tmp_path):
     A response from an earlier batch given a channel with no Touchpoints name breaks
     the views' not-null rule without failing them (it was checked when it loaded; a
     full_tests run still finds it); the same in a batch response fails both."""
-    for name in ("warehouse.duckdb", "marts_db.duckdb"):
-        shutil.copy(built_warehouse.data_dir / name, tmp_path / name)
+    built_warehouse.copy_current(tmp_path)
     views = run_dbt(tmp_path, "run", ["fct_omb_survey_responses", "fct_omb_cx_responses"])
     assert views.returncode == 0, views.output[-3000:]
     with open_warehouse(tmp_path, read_only=False) as con:
@@ -226,8 +222,7 @@ def test_a_cell_emptied_by_a_redelivery_keeps_the_cell_counts_cursor(built_wareh
     replaced answers away a second time (a negative count, which its contract rejects,
     so every later build would fail). Three loads onto the first build: a call alone in
     its quarter, the same call again with no valid answer, then an unrelated call."""
-    for name in ("warehouse.duckdb", "marts_db.duckdb"):
-        shutil.copy(built_warehouse.first_build / name, tmp_path / name)
+    built_warehouse.restore_first_build(tmp_path)
     models = ["fct_transaction_feedback", "int_answers_aggregated"]
     call = {"queue": "VA-BENEFITS", "service_id": "va-disability-claim", "call_id": "CALL-Z",
             "call_start": utc("2023-11-15 15:00")}  # FY2024 Q1: no other answer there  # fmt: skip
