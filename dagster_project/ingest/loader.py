@@ -20,9 +20,10 @@
   of `CX_INGEST_BATCH_MB` (the bytes in flight, so memory stays that of one batch).
   DuckDB already runs each big statement on every core, but a source's load has serial
   parts (reading the files, hashing, single-threaded operators, the insert) that another
-  source's parse fills. The writes stay one at a time: a batch is parsed into temp tables outside any
-  transaction, then written (quarantine, replace, insert, load_log) in one transaction
-  under a process-wide lock, so load ids and load times stay unique and in commit order.
+  source's parse fills. The writes stay one at a time: a batch is parsed into temp
+  tables outside any transaction, then written (quarantine, replace, insert, load_log)
+  in one transaction under a process-wide lock, so load ids and load times stay unique
+  and in commit order.
 - Record keys: in delivery order the LAST occurrence of a key wins and the earlier ones
   count as replaced (and as loaded); per file, rows_read = rows_loaded +
   rows_quarantined, and rows kept = rows_loaded - rows_replaced, exactly as if every
